@@ -1,0 +1,8 @@
+/** panama-cnn core: off-heap tensors, the layer API, reference kernels (the specification) and NPY I/O. */
+module dev.panamacnn.core {
+    exports dev.panamacnn.core;
+    exports dev.panamacnn.core.io;
+    exports dev.panamacnn.core.ops;
+    exports dev.panamacnn.core.reference;
+    exports dev.panamacnn.core.testing;
+}
