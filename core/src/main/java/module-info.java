@@ -4,5 +4,7 @@ module dev.panamacnn.core {
     exports dev.panamacnn.core.io;
     exports dev.panamacnn.core.ops;
     exports dev.panamacnn.core.reference;
+    exports dev.panamacnn.core.layers;
+    exports dev.panamacnn.core.examples;
     exports dev.panamacnn.core.testing;
 }

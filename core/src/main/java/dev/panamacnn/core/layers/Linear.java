@@ -1,0 +1,63 @@
+package dev.panamacnn.core.layers;
+
+import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.Tensor;
+import dev.panamacnn.core.reference.DenseRef;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fully connected layer — the traditional neuron, {@code outFeatures} times over:
+ * {@code y = x·Wᵀ + b} with {@code weight [out, in]} and {@code bias [out]}. Input {@code [N, in]};
+ * put a {@link Flatten} before it after convolutions.
+ */
+public record Linear(int inFeatures, int outFeatures, boolean bias) implements Layer {
+
+    public Linear {
+        if (inFeatures < 1 || outFeatures < 1) {
+            throw new IllegalArgumentException("Linear features must be >= 1, got in " + inFeatures
+                    + ", out " + outFeatures);
+        }
+    }
+
+    public static Linear of(int in, int out) {
+        return new Linear(in, out, true);
+    }
+
+    public Linear noBias() {
+        return new Linear(inFeatures, outFeatures, false);
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        if (input.rank() != 2 || input.dim(1) != inFeatures) {
+            throw new IllegalArgumentException(describe() + ": input expected [N, " + inFeatures
+                    + "], got " + input);
+        }
+        return Shape.of(input.dim(0), outFeatures);
+    }
+
+    @Override
+    public List<Variable> variables() {
+        List<Variable> v = new ArrayList<>();
+        v.add(Variable.parameter("weight", Shape.of(outFeatures, inFeatures), Variable.Init.KAIMING_NORMAL));
+        if (bias) v.add(Variable.parameter("bias", Shape.of(outFeatures), Variable.Init.ZEROS));
+        return v;
+    }
+
+    @Override
+    public Tensor apply(Scope scope, Tensor x) {
+        outputShape(x.shape());
+        return DenseRef.linear(x, scope.param("weight"), bias ? scope.param("bias") : null, scope.arena());
+    }
+
+    @Override
+    public long flops(Shape input) {
+        return (long) input.dim(0) * outFeatures * (2L * inFeatures + (bias ? 1 : 0));
+    }
+
+    @Override
+    public String describe() {
+        return "Linear(" + inFeatures + "→" + outFeatures + (bias ? "" : ", no bias") + ")";
+    }
+}

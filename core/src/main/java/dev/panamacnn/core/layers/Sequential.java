@@ -1,0 +1,75 @@
+package dev.panamacnn.core.layers;
+
+import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.Tensor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+
+/** Layers applied one after another: {@code y = fₙ(…f₂(f₁(x)))}. Children are named. */
+public record Sequential(List<Child> children) implements Layer {
+
+    public Sequential {
+        children = List.copyOf(children);
+        var seen = new HashSet<String>();
+        for (Child c : children) {
+            if (c.name().isEmpty() || !seen.add(c.name())) {
+                throw new IllegalArgumentException("Sequential child names must be non-empty and"
+                        + " unique, got '" + c.name() + "' twice or empty");
+            }
+        }
+    }
+
+    /** Children named "0", "1", … as in PyTorch's {@code nn.Sequential}. */
+    public static Sequential of(Layer... layers) {
+        List<Child> c = new ArrayList<>();
+        for (int i = 0; i < layers.length; i++) c.add(new Child(Integer.toString(i), layers[i]));
+        return new Sequential(c);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a sequential model with chosen child names ({@code "conv1"}, {@code "bn1"}, …). */
+    public static final class Builder {
+        private final List<Child> children = new ArrayList<>();
+
+        public Builder add(String name, Layer layer) {
+            children.add(new Child(name, layer));
+            return this;
+        }
+
+        public Sequential build() {
+            return new Sequential(children);
+        }
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        Shape s = input;
+        for (Child c : children) s = c.layer().outputShape(s);
+        return s;
+    }
+
+    @Override
+    public Tensor apply(Scope scope, Tensor x) {
+        Tensor y = x;
+        for (Child c : children) y = c.layer().apply(scope.child(c.name()), y);
+        return y;
+    }
+
+    @Override
+    public void summarize(String name, Shape input, Summary.Builder summary) {
+        Shape s = input;
+        for (Child c : children) {
+            c.layer().summarize(Summary.join(name, c.name()), s, summary);
+            s = c.layer().outputShape(s);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Sequential(" + children.size() + ")";
+    }
+}

@@ -1,0 +1,26 @@
+package dev.panamacnn.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code bin/panama-cnn}. */
+@Command(name = "panama-cnn", mixinStandardHelpOptions = true, version = "panama-cnn 0.1.0",
+        description = "Convolutional neural networks in pure Java (FFM + Vector API).",
+        subcommands = {InfoCommand.class, SummaryCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        // Errors from the library are user errors here: print the message, not a stack trace.
+        cli.setExecutionExceptionHandler((ex, cmd, parse) -> {
+            if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                    || ex instanceof java.io.IOException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        System.exit(cli.execute(args));
+    }
+}
