@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorCapabilities {
     /** The float species every kernel is sized from (16 lanes with AVX-512). */
-    public static final VectorSpecies<Float> FLOAT_SPECIES = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> FLOAT_SPECIES = FloatVector.SPECIES_PREFERRED;
 
     private VectorCapabilities() {}
 

@@ -35,6 +35,8 @@ public record Sequential(List<Child> children) implements Layer {
     public static final class Builder {
         private final List<Child> children = new ArrayList<>();
 
+        private Builder() {}
+
         public Builder add(String name, Layer layer) {
             children.add(new Child(name, layer));
             return this;

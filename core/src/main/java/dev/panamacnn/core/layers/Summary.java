@@ -33,6 +33,8 @@ public final class Summary {
     public static final class Builder {
         private final List<Row> rows = new ArrayList<>();
 
+        private Builder() {}
+
         public void row(String name, Layer layer, Shape input, Shape output) {
             long params = 0;
             for (Variable v : layer.variables()) {

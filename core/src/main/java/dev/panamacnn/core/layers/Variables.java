@@ -18,6 +18,9 @@ import java.util.Set;
 public final class Variables {
     private final Map<String, Tensor> tensors = new LinkedHashMap<>();
 
+    /** An empty set of variables. */
+    public Variables() {}
+
     /** Adds a new variable; the name must be unused. */
     public void add(String name, Tensor t) {
         if (tensors.putIfAbsent(name, t) != null) {
