@@ -7,5 +7,6 @@ module dev.panamacnn.core {
     exports dev.panamacnn.core.layers;
     exports dev.panamacnn.core.examples;
     exports dev.panamacnn.core.exec;
+    exports dev.panamacnn.core.plan;
     exports dev.panamacnn.core.testing;
 }

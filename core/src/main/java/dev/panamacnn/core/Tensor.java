@@ -60,6 +60,20 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(new Storage(seg, null), shape, false);
     }
 
+    /**
+     * A tensor over memory the caller already owns (no copy, not zeroed): {@code segment} must
+     * hold at least {@code shape.size()} floats and stays valid only as long as its arena.
+     * Compiled plans use this to view their workspace.
+     */
+    public static Tensor wrap(MemorySegment segment, Shape shape) {
+        long bytes = Math.multiplyExact(shape.size(), Float.BYTES);
+        if (segment.byteSize() < bytes) {
+            throw new IllegalArgumentException("segment of " + segment.byteSize()
+                    + " bytes is too small for shape " + shape + " (" + bytes + " bytes)");
+        }
+        return new Tensor(new Storage(segment.asSlice(0, bytes), null), shape, true);
+    }
+
     /** A zero-filled tensor that owns its memory: {@link #close()} frees it. */
     public static Tensor allocate(Shape shape) {
         Arena arena = Arena.ofShared();

@@ -29,6 +29,11 @@ public record Activation(Kind kind, float min, float max) {
         return new Activation(Kind.CLIP, lo, hi);
     }
 
+    /** Whether this is a clamp to [{@link #min()}, {@link #max()}] (identity, ReLU, ReLU6, clip), which GEMM epilogues fuse. */
+    public boolean isClamp() {
+        return kind == Kind.IDENTITY || kind == Kind.RELU || kind == Kind.CLIP;
+    }
+
     public float apply(float x) {
         return switch (kind) {
             case IDENTITY -> x;

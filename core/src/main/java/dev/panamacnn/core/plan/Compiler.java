@@ -1,0 +1,69 @@
+package dev.panamacnn.core.plan;
+
+import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.layers.Model;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code compile(model, inputShape, options)}: shape inference, lowering to a graph, batch-norm
+ * folding and epilogue fusion, buffer planning by lifetime, and kernel preparation (weights
+ * packed once) on the chosen backend. The result runs without allocating.
+ */
+public final class Compiler {
+    private Compiler() {}
+
+    public static CompiledModel compile(Model model, Shape inputShape, CompileOptions options) {
+        model.checkInput(inputShape);
+        model.layer().outputShape(inputShape); // every shape error surfaces here, before any work
+        Graph g = Lowering.lower(model.layer(), inputShape, model.params(), model.state());
+        Fusion.run(g);
+        ensureOutputIsWritten(g);
+        BufferPlanner.Layout layout = BufferPlanner.plan(g);
+
+        List<Kernel> kernels = new ArrayList<>();
+        try {
+            for (Graph.Node n : g.nodes) {
+                if (n.kind == Graph.Kind.ALIAS) continue;
+                kernels.add(prepare(options.backend(), g, n, layout.refs()));
+            }
+        } catch (RuntimeException e) {
+            kernels.forEach(Kernel::close);
+            throw e;
+        }
+        List<String> steps = new ArrayList<>();
+        for (Graph.Node n : g.nodes) if (n.kind != Graph.Kind.ALIAS) steps.add(n.toString());
+        return new CompiledModel(inputShape, g.shape(g.output), kernels, steps, layout.workspaceBytes(), options);
+    }
+
+    /** If the output is (a view of) the input, a copy makes the caller's output hold it. */
+    private static void ensureOutputIsWritten(Graph g) {
+        int v = g.output;
+        while (v != g.input) {
+            Graph.Node p = g.producer(v);
+            if (p == null || p.kind != Graph.Kind.ALIAS) return;
+            v = p.inputs[0];
+        }
+        Graph.Node copy = new Graph.Node(Graph.Kind.COPY, "output", g.newValue(g.shape(g.output)), g.output);
+        g.nodes.add(copy);
+        g.output = copy.output;
+    }
+
+    private static Kernel prepare(Backend b, Graph g, Graph.Node n, BufferRef[] refs) {
+        Shape in = g.shape(n.inputs[0]), out = g.shape(n.output);
+        BufferRef x = refs[n.inputs[0]], y = refs[n.output];
+        return switch (n.kind) {
+            case CONV -> b.conv(new Ops.Conv(in, out, n.convSpec, n.weight, n.bias, n.activation, x, y,
+                    n.residual >= 0 ? refs[n.residual] : null));
+            case LINEAR -> b.linear(new Ops.Linear(in, out, n.weight, n.bias, n.activation, x, y));
+            case AFFINE -> b.affine(new Ops.Affine(in, n.scale, n.shift, n.activation, x, y));
+            case POOL -> b.pool(new Ops.Pool(in, out, n.poolSpec, n.max, x, y));
+            case GLOBAL_POOL -> b.globalPool(new Ops.GlobalPool(in, n.max, x, y));
+            case ACT -> b.activation(new Ops.Act(in, n.activation, x, y));
+            case ADD -> b.add(new Ops.Add(out, n.activation, x, refs[n.inputs[1]], y));
+            case SOFTMAX -> b.softmax(new Ops.Softmax(in, n.axis, x, y));
+            case COPY -> b.copy(new Ops.Copy(in, x, y));
+            case ALIAS -> throw new IllegalStateException("aliases have no kernel");
+        };
+    }
+}

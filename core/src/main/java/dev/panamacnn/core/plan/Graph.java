@@ -1,0 +1,91 @@
+package dev.panamacnn.core.plan;
+
+import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.ops.Activation;
+import dev.panamacnn.core.ops.Conv2dSpec;
+import dev.panamacnn.core.ops.Pool2dSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The compiler's intermediate form: values (tensors, by id, with shapes) and nodes in execution
+ * order. Passes rewrite nodes in place; the planner then lays values out in memory.
+ */
+final class Graph {
+    enum Kind { CONV, LINEAR, AFFINE, POOL, GLOBAL_POOL, ACT, ADD, SOFTMAX, ALIAS, COPY }
+
+    /** One operation. Mutable so that fusion passes can fold neighbours into it. */
+    static final class Node {
+        final Kind kind;
+        final String name;
+        int[] inputs;
+        int output;
+        Activation activation = Activation.IDENTITY;
+        int residual = -1;
+        Conv2dSpec convSpec;
+        Pool2dSpec poolSpec;
+        boolean max;
+        int axis;
+        float[] weight;
+        float[] bias;
+        float[] scale;
+        float[] shift;
+
+        Node(Kind kind, String name, int output, int... inputs) {
+            this.kind = kind;
+            this.name = name;
+            this.output = output;
+            this.inputs = inputs;
+        }
+
+        @Override
+        public String toString() {
+            return kind + (name.isEmpty() ? "" : " " + name) + " " + java.util.Arrays.toString(inputs)
+                    + (residual >= 0 ? " +" + residual : "") + " -> " + output
+                    + (activation.kind() == Activation.Kind.IDENTITY ? "" : " " + activation);
+        }
+    }
+
+    final List<Shape> shapes = new ArrayList<>();
+    final List<Node> nodes = new ArrayList<>();
+    int input = -1;
+    int output = -1;
+
+    int newValue(Shape shape) {
+        shapes.add(shape);
+        return shapes.size() - 1;
+    }
+
+    Shape shape(int value) {
+        return shapes.get(value);
+    }
+
+    Node producer(int value) {
+        for (Node n : nodes) if (n.output == value) return n;
+        return null;
+    }
+
+    int indexOfProducer(int value) {
+        for (int i = 0; i < nodes.size(); i++) if (nodes.get(i).output == value) return i;
+        return -1; // the graph input
+    }
+
+    /** How many times {@code value} is read (inputs, residuals, and the graph output). */
+    int uses(int value) {
+        int n = value == output ? 1 : 0;
+        for (Node node : nodes) {
+            for (int in : node.inputs) if (in == value) n++;
+            if (node.residual == value) n++;
+        }
+        return n;
+    }
+
+    /** Replaces every read of {@code from} by {@code to}. */
+    void rename(int from, int to) {
+        for (Node node : nodes) {
+            for (int i = 0; i < node.inputs.length; i++) if (node.inputs[i] == from) node.inputs[i] = to;
+            if (node.residual == from) node.residual = to;
+        }
+        if (output == from) output = to;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.panamacnn.core.plan;
+
+import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.ops.Activation;
+import dev.panamacnn.core.ops.Conv2dSpec;
+import dev.panamacnn.core.ops.Pool2dSpec;
+
+/**
+ * What a backend is asked to prepare: one record per operation of a compiled model, with its
+ * shapes, its (already folded) weights, its fused epilogue and where its tensors live.
+ * Epilogue activations are clamps ({@link Activation#isClamp()}): y = clamp(x, min, max).
+ */
+public final class Ops {
+    private Ops() {}
+
+    /**
+     * Convolution with batch-norm already folded in: y = clamp(conv(x, weight) + bias[o]
+     * (+ residual)). {@code weight} is [O, C/groups, kH, kW] row-major, {@code bias} has O
+     * entries (zeros when the layer had none), {@code residual} is null or a tensor of the
+     * output's shape added before the clamp.
+     */
+    public record Conv(Shape input, Shape output, Conv2dSpec spec, float[] weight, float[] bias,
+                       Activation activation, BufferRef in, BufferRef out, BufferRef residual) {}
+
+    /** Dense layer y = clamp(x·Wᵀ + b): x [N, F], weight [O, F] row-major, bias [O]. */
+    public record Linear(Shape input, Shape output, float[] weight, float[] bias,
+                         Activation activation, BufferRef in, BufferRef out) {}
+
+    /** Max or average pooling on NCHW. */
+    public record Pool(Shape input, Shape output, Pool2dSpec spec, boolean max,
+                       BufferRef in, BufferRef out) {}
+
+    /** Global average or max pooling: [N, C, H, W] → [N, C, 1, 1]. */
+    public record GlobalPool(Shape input, boolean max, BufferRef in, BufferRef out) {}
+
+    /** Per-channel (axis 1) y = clamp(x·scale[c] + shift[c]): batch-norm that could not be folded. */
+    public record Affine(Shape shape, float[] scale, float[] shift, Activation activation,
+                         BufferRef in, BufferRef out) {}
+
+    /** y = clamp(a + b), element-wise (an unfused skip connection). */
+    public record Add(Shape shape, Activation activation, BufferRef a, BufferRef b, BufferRef out) {}
+
+    /** y = f(x) for any activation, element-wise. */
+    public record Act(Shape shape, Activation activation, BufferRef in, BufferRef out) {}
+
+    /** Softmax along {@code axis}. */
+    public record Softmax(Shape shape, int axis, BufferRef in, BufferRef out) {}
+
+    /** y = x (a plain copy, e.g. when the model's output is a view of its input). */
+    public record Copy(Shape shape, BufferRef in, BufferRef out) {}
+}
