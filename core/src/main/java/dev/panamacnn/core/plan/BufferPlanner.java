@@ -6,10 +6,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Lays out every intermediate tensor in one workspace, reusing memory between tensors whose
- * lifetimes do not overlap. Aliases (flatten, dropout) share their source's storage. The graph
- * input is the caller's input buffer and the graph output is written straight into the caller's
- * output buffer.
+ * Lays out every tensor in one workspace, reusing memory between tensors whose lifetimes do not
+ * overlap. Aliases (flatten, dropout) share their source's storage. The graph input is live
+ * from before the first node (it is copied in) and the graph output until after the last (it is
+ * copied out).
  *
  * <p>Lifetimes are node-index intervals [definition, last read], inclusive at both ends, so a
  * node's inputs (and residual) never share memory with its output. Placement is greedy
@@ -19,7 +19,7 @@ final class BufferPlanner {
     static final long ALIGN = 64;
 
     /** The result: a buffer reference per value and the workspace size. */
-    record Layout(BufferRef[] refs, long workspaceBytes) {}
+    record Layout(BufferRef[] refs, long workspaceBytes, BufferRef input, BufferRef output) {}
 
     private BufferPlanner() {}
 
@@ -43,12 +43,15 @@ final class BufferPlanner {
             if (n.residual >= 0) last[root[n.residual]] = Math.max(last[root[n.residual]], i);
         }
         int inRoot = root[g.input], outRoot = root[g.output];
+        first[inRoot] = -1;
+        last[inRoot] = Math.max(last[inRoot], -1);
+        last[outRoot] = g.nodes.size();
 
         List<Integer> placed = new ArrayList<>();
         long[] offset = new long[values];
         List<Integer> order = new ArrayList<>();
         for (int v = 0; v < values; v++) {
-            if (root[v] == v && v != inRoot && v != outRoot && last[v] >= 0) order.add(v);
+            if (root[v] == v && (v == inRoot || last[v] >= 0)) order.add(v);
         }
         order.sort(Comparator.comparingLong((Integer v) -> -bytes(g, v)).thenComparingInt(v -> v));
         long total = 0;
@@ -72,10 +75,9 @@ final class BufferPlanner {
 
         BufferRef[] refs = new BufferRef[values];
         for (int v = 0; v < values; v++) {
-            int r = root[v];
-            refs[v] = r == inRoot ? BufferRef.INPUT : r == outRoot ? BufferRef.OUTPUT : BufferRef.workspace(offset[r]);
+            if (first[root[v]] != Integer.MAX_VALUE || root[v] == inRoot) refs[v] = new BufferRef(offset[root[v]]);
         }
-        return new Layout(refs, align(total));
+        return new Layout(refs, align(total), refs[g.input], refs[g.output]);
     }
 
     private static long bytes(Graph g, int v) {

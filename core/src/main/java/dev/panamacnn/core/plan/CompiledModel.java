@@ -4,6 +4,7 @@ import dev.panamacnn.core.Shape;
 import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.exec.WorkerPool;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -22,6 +23,8 @@ public final class CompiledModel implements AutoCloseable {
     private final List<Kernel> kernels;
     private final List<String> steps;
     private final long workspaceBytes;
+    private final BufferRef inputSlot;
+    private final BufferRef outputSlot;
     private final long scratchBytes;
     private final WorkerPool pool;
     private final boolean ownsPool;
@@ -46,12 +49,14 @@ public final class CompiledModel implements AutoCloseable {
     }
 
     CompiledModel(Shape inputShape, Shape outputShape, List<Kernel> kernels, List<String> steps,
-                  long workspaceBytes, CompileOptions options) {
+                  BufferPlanner.Layout layout, CompileOptions options) {
         this.inputShape = inputShape;
         this.outputShape = outputShape;
         this.kernels = List.copyOf(kernels);
         this.steps = List.copyOf(steps);
-        this.workspaceBytes = workspaceBytes;
+        this.workspaceBytes = layout.workspaceBytes();
+        this.inputSlot = layout.input();
+        this.outputSlot = layout.output();
         long scratch = 0;
         for (Kernel k : kernels) scratch = Math.max(scratch, k.scratchBytesPerThread());
         this.scratchBytes = scratch;
@@ -97,12 +102,10 @@ public final class CompiledModel implements AutoCloseable {
 
     private void execute(Context c, Tensor input, Tensor output) {
         checkOpen();
-        c.ctx.bind(input.segment(), output.segment());
-        try {
-            for (Runnable r : c.runners) r.run();
-        } finally {
-            c.ctx.bind(null, null);
-        }
+        MemorySegment ws = c.ctx.workspace();
+        MemorySegment.copy(input.segment(), 0, ws, inputSlot.byteOffset(), input.size() * Float.BYTES);
+        for (Runnable r : c.runners) r.run();
+        MemorySegment.copy(ws, outputSlot.byteOffset(), output.segment(), 0, output.size() * Float.BYTES);
     }
 
     private void checkShapes(Tensor input, Tensor output) {
@@ -155,6 +158,11 @@ public final class CompiledModel implements AutoCloseable {
 
     public long workspaceBytes() {
         return workspaceBytes;
+    }
+
+    /** Execution contexts created so far (grows only with concurrency; never per run). */
+    public int contextsCreated() {
+        return created.get();
     }
 
     public int threads() {

@@ -33,10 +33,10 @@ public final class Compiler {
         }
         List<String> steps = new ArrayList<>();
         for (Graph.Node n : g.nodes) if (n.kind != Graph.Kind.ALIAS) steps.add(n.toString());
-        return new CompiledModel(inputShape, g.shape(g.output), kernels, steps, layout.workspaceBytes(), options);
+        return new CompiledModel(inputShape, g.shape(g.output), kernels, steps, layout, options);
     }
 
-    /** If the output is (a view of) the input, a copy makes the caller's output hold it. */
+    /** If the output is (a view of) the input, a copy gives the output its own buffer. */
     private static void ensureOutputIsWritten(Graph g) {
         int v = g.output;
         while (v != g.input) {

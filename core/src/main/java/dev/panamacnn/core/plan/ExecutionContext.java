@@ -5,8 +5,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The mutable memory of one run of a compiled model: the planned workspace (activations), the
- * per-thread scratch (packing buffers) and, during a run, the caller's input and output.
+ * The mutable memory of one run of a compiled model: the planned workspace (input, activations,
+ * output) and the per-thread scratch (packing buffers).
  *
  * <p>One context serves one run at a time; a compiled model keeps a small pool of them so that
  * concurrent callers never share one. All memory is allocated and touched when the context is
@@ -17,8 +17,7 @@ public final class ExecutionContext implements AutoCloseable {
     private final MemorySegment workspace;
     private final MemorySegment[] scratch;
     private final WorkerPool pool;
-    private MemorySegment input;
-    private MemorySegment output;
+    private final java.util.Map<Object, AutoCloseable> resources = new java.util.HashMap<>();
 
     ExecutionContext(long workspaceBytes, long scratchBytesPerThread, WorkerPool pool) {
         this.pool = pool;
@@ -28,15 +27,6 @@ public final class ExecutionContext implements AutoCloseable {
         for (int i = 0; i < scratch.length; i++) {
             scratch[i] = arena.allocate(Math.max(64, scratchBytesPerThread), 64);
         }
-    }
-
-    /** The segment a buffer reference points into (offsets are applied by the kernel). */
-    public MemorySegment segment(BufferRef ref) {
-        return switch (ref.kind()) {
-            case INPUT -> input;
-            case OUTPUT -> output;
-            case WORKSPACE -> workspace;
-        };
     }
 
     public MemorySegment workspace() {
@@ -52,13 +42,24 @@ public final class ExecutionContext implements AutoCloseable {
         return pool;
     }
 
-    void bind(MemorySegment in, MemorySegment out) {
-        this.input = in;
-        this.output = out;
+    /**
+     * A backend resource shared by all kernels of this context (e.g. GEMM packing buffers),
+     * created on first request. Call at bind time only; closed with the context.
+     */
+    public <T extends AutoCloseable> T resource(Class<T> type, java.util.function.Supplier<T> factory) {
+        return type.cast(resources.computeIfAbsent(type, k -> factory.get()));
     }
 
     @Override
     public void close() {
+        for (AutoCloseable r : resources.values()) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("failed to close " + r, e);
+            }
+        }
+        resources.clear();
         arena.close();
     }
 }

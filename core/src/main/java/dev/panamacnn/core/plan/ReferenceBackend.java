@@ -27,7 +27,7 @@ public final class ReferenceBackend implements Backend {
     }
 
     static Tensor view(ExecutionContext ctx, BufferRef ref, Shape shape) {
-        return Tensor.wrap(ctx.segment(ref).asSlice(ref.byteOffset()), shape);
+        return Tensor.wrap(ctx.workspace().asSlice(ref.byteOffset()), shape);
     }
 
     /** y = clamp(y + residual) in place; residual may be null. */
