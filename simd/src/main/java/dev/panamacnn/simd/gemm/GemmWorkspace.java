@@ -1,0 +1,74 @@
+package dev.panamacnn.simd.gemm;
+
+import static dev.panamacnn.simd.gemm.GemmConfig.KC;
+import static dev.panamacnn.simd.gemm.GemmConfig.MR;
+import static dev.panamacnn.simd.gemm.GemmConfig.NC;
+import static dev.panamacnn.simd.gemm.GemmConfig.NR;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The scratch memory of the GEMM, allocated once: for each of {@code threads} workers a packed B
+ * block (KC × NC floats, 512 KiB with the default blocking) and an MR × NR edge tile, plus a buffer for packing
+ * a plain A operand that grows to the largest A seen (so only warm-up calls allocate). All memory
+ * is native, 64-byte aligned and touched at creation.
+ *
+ * <p>One GEMM at a time per workspace: it also holds the call's state, so that running a GEMM
+ * allocates nothing on the Java heap. Use one workspace per concurrent caller.
+ */
+public final class GemmWorkspace implements AutoCloseable {
+    private final int threads;
+    private final Arena arena = Arena.ofShared();
+    final MemorySegment[] bBlocks;
+    final MemorySegment[] tiles;
+    final GemmDriver driver;
+    private Arena aArena;
+    private MemorySegment aBuffer;
+    private boolean closed;
+
+    private GemmWorkspace(int threads) {
+        this.threads = threads;
+        bBlocks = new MemorySegment[threads];
+        tiles = new MemorySegment[threads];
+        for (int t = 0; t < threads; t++) {
+            bBlocks[t] = arena.allocate((long) KC * NC * 4, 64); // zeroed, hence touched
+            tiles[t] = arena.allocate((long) MR * NR * 4, 64);
+        }
+        driver = new GemmDriver(this);
+    }
+
+    /** A workspace for GEMMs run by a {@link dev.panamacnn.core.exec.WorkerPool} of up to {@code threads}. */
+    public static GemmWorkspace create(int threads) {
+        Checks.positive("threads", threads);
+        return new GemmWorkspace(threads);
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** A buffer of at least {@code bytes} for packing a plain A; reallocated only to grow. */
+    MemorySegment aBuffer(long bytes) {
+        checkOpen();
+        if (aBuffer == null || aBuffer.byteSize() < bytes) {
+            if (aArena != null) aArena.close();
+            aArena = Arena.ofShared();
+            aBuffer = aArena.allocate(bytes, 64);
+        }
+        return aBuffer;
+    }
+
+    void checkOpen() {
+        if (closed) throw new IllegalStateException("GEMM workspace is closed");
+    }
+
+    /** Frees all memory. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        if (aArena != null) aArena.close();
+        arena.close();
+    }
+}
