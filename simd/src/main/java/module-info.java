@@ -4,4 +4,5 @@ module dev.panamacnn.simd {
     requires jdk.incubator.vector;
 
     exports dev.panamacnn.simd;
+    exports dev.panamacnn.simd.kernels;
 }
