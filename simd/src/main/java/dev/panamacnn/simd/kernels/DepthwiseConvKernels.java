@@ -1,6 +1,10 @@
 package dev.panamacnn.simd.kernels;
 
+import static dev.panamacnn.simd.kernels.Vec.EVEN;
+import static dev.panamacnn.simd.kernels.Vec.F;
 import static dev.panamacnn.simd.kernels.Vec.L;
+import static dev.panamacnn.simd.kernels.Vec.ODD;
+import static dev.panamacnn.simd.kernels.Vec.ORDER;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.panamacnn.core.ops.Conv2dSpec;
@@ -40,19 +44,28 @@ public final class DepthwiseConvKernels {
         long outPlane = check(x, xOff, w, wOff, bias, biasOff, y, yOff, channels, height, width,
                 spec, lo, hi, fromPlane, toPlane);
         int taps = spec.kernelH() * spec.kernelW();
-        boolean k3 = spec.kernelH() == 3 && spec.kernelW() == 3
-                && spec.dilationH() == 1 && spec.dilationW() == 1;
+        int sw = spec.strideW(), ow = spec.outW(width), pl = spec.padLeft();
+        boolean fast = spec.kernelH() == 3 && spec.kernelW() == 3 && spec.dilationH() == 1
+                && spec.dilationW() == 1 && (sw == 1 || sw == 2);
+        // Geometry of the 3×3 fast path: interior columns [jLo, vecEnd), interior rows [iLo, iHi).
+        int jLo = Math.min(ow, Windows.firstInterior(pl, sw));
+        int vecEnd = Windows.vectorEnd(width, pl, sw, Windows.blockReach(sw, 3),
+                Windows.endWithin(width, pl, sw, 2, ow));
+        boolean vector = fast && vecEnd - jLo >= L;
+        int iLo = vector ? firstInteriorRow(spec) : 0, iHi = vector ? interiorRowEnd(spec, height) : 0;
         for (int p = fromPlane; p < toPlane; p++) {
             int c = p % channels;
             long xp = xOff + (long) p * height * width, yp = yOff + p * outPlane;
             long wc = wOff + (long) c * taps;
             float b = bias == null ? 0f : bias.getAtIndex(JAVA_FLOAT, biasOff + c);
-            if (k3 && spec.strideW() == 1) {
-                plane3x3s1(x, xp, w, wc, b, y, yp, height, width, spec, lo, hi);
-            } else if (k3 && spec.strideW() == 2) {
-                plane3x3s2(x, xp, w, wc, b, y, yp, height, width, spec, lo, hi);
+            if (vector) {
+                borders(x, xp, w, wc, b, y, yp, height, width, spec, lo, hi, jLo, vecEnd, iLo, iHi);
+                if (sw == 1) {
+                    interior3x3s1(x, xp, w, wc, b, y, yp, width, spec, lo, hi, jLo, vecEnd, iLo, iHi);
+                } else {
+                    interior3x3s2(x, xp, w, wc, b, y, yp, width, spec, lo, hi, jLo, vecEnd, iLo, iHi);
+                }
             } else {
-                int ow = spec.outW(width);
                 for (int i = 0, oh = spec.outH(height); i < oh; i++) {
                     row(x, xp, w, wc, b, y, yp + (long) i * ow, height, width, spec, i, lo, hi);
                 }
@@ -60,98 +73,106 @@ public final class DepthwiseConvKernels {
         }
     }
 
-    // ------------------------------------------------------------------ 3×3, weights in registers
+    // ------------------------------------------------------------------ 3×3 interior
 
-    private static void plane3x3s1(MemorySegment x, long xp, MemorySegment w, long wc, float b,
-                                   MemorySegment y, long yp, int h, int wd, Conv2dSpec s,
-                                   float lo, float hi) {
-        int oh = s.outH(h), ow = s.outW(wd), pl = s.padLeft();
-        int jLo = Math.min(ow, Windows.firstInterior(pl, 1));
-        int vecEnd = Windows.vectorEnd(wd, pl, 1, Windows.blockReach(1, 3),
-                Windows.endWithin(wd, pl, 1, 2, ow));
-        FloatVector w00 = bcast(w, wc), w01 = bcast(w, wc + 1), w02 = bcast(w, wc + 2);
-        FloatVector w10 = bcast(w, wc + 3), w11 = bcast(w, wc + 4), w12 = bcast(w, wc + 5);
-        FloatVector w20 = bcast(w, wc + 6), w21 = bcast(w, wc + 7), w22 = bcast(w, wc + 8);
-        FloatVector vb = FloatVector.broadcast(Vec.F, b);
-        FloatVector vlo = FloatVector.broadcast(Vec.F, lo), vhi = FloatVector.broadcast(Vec.F, hi);
-        for (int i = 0; i < oh; i++) {
-            int y0 = i * s.strideH() - s.padTop();
+    /*
+     * A 3×3 plane runs in two parts. borders() does everything that needs bounds tests: the rows
+     * whose window leaves the input (general row path) and the border columns of the other rows
+     * (scalar). interior3x3s*() then covers the rest with nothing but inlined vector operations.
+     *
+     * Why the loop over the three kernel rows is not written out: each Vector API operation on a
+     * MemorySegment costs C2 about 400–600 IR nodes while parsing, and past its inlining budget
+     * (NodeCountInliningCutoff, 18 000 nodes) further operations stay calls that box their
+     * vectors — measured: a fully written-out 3×3 block (nine weights in registers, nine loads,
+     * nine FMAs) lost its later loads that way and allocated ~20 KB per plane. The constant
+     * trip count lets C2 unroll the loop after parsing, so the machine code is the same
+     * straight line; the weights are broadcast from memory (L1) at each use.
+     */
+
+    private static void interior3x3s1(MemorySegment x, long xp, MemorySegment w, long wc, float b,
+                                      MemorySegment y, long yp, int wd, Conv2dSpec s, float lo,
+                                      float hi, int jLo, int vecEnd, int iLo, int iHi) {
+        int ow = s.outW(wd);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        for (int i = iLo; i < iHi; i++) {
             long yRow = yp + (long) i * ow;
-            if (vecEnd - jLo < L || y0 < 0 || y0 + 2 >= h) { // padded rows: general path
-                row(x, xp, w, wc, b, y, yRow, h, wd, s, i, lo, hi);
-                continue;
-            }
-            for (int j = 0; j < jLo; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
-            long r0 = xp + (long) y0 * wd - pl;
+            long r0 = xp + (long) (i * s.strideH() - s.padTop()) * wd - s.padLeft();
             for (int j0 = jLo; ; j0 = Math.min(j0 + L, vecEnd - L)) {
-                long a = r0 + j0, a1 = a + wd, a2 = a1 + wd;
-                FloatVector acc = Vec.load(x, a).fma(w00, vb);
-                acc = Vec.load(x, a + 1).fma(w01, acc);
-                acc = Vec.load(x, a + 2).fma(w02, acc);
-                acc = Vec.load(x, a1).fma(w10, acc);
-                acc = Vec.load(x, a1 + 1).fma(w11, acc);
-                acc = Vec.load(x, a1 + 2).fma(w12, acc);
-                acc = Vec.load(x, a2).fma(w20, acc);
-                acc = Vec.load(x, a2 + 1).fma(w21, acc);
-                acc = Vec.load(x, a2 + 2).fma(w22, acc);
-                Vec.store(acc.max(vlo).min(vhi), y, yRow + j0);
+                FloatVector acc = FloatVector.broadcast(F, b);
+                for (int k = 0; k < 3; k++) {
+                    long a = (r0 + j0 + (long) k * wd) * 4, wk = wc + 3 * k; // a in bytes
+                    FloatVector w0 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk));
+                    FloatVector w1 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 1));
+                    FloatVector w2 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 2));
+                    acc = FloatVector.fromMemorySegment(F, x, a, ORDER).fma(w0, acc);
+                    acc = FloatVector.fromMemorySegment(F, x, a + 4, ORDER).fma(w1, acc);
+                    acc = FloatVector.fromMemorySegment(F, x, a + 8, ORDER).fma(w2, acc);
+                }
+                acc.max(vlo).min(vhi).intoMemorySegment(y, (yRow + j0) * 4, ORDER);
                 if (j0 + L >= vecEnd) break;
             }
-            for (int j = vecEnd; j < ow; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
         }
     }
 
-    private static void plane3x3s2(MemorySegment x, long xp, MemorySegment w, long wc, float b,
-                                   MemorySegment y, long yp, int h, int wd, Conv2dSpec s,
-                                   float lo, float hi) {
-        int oh = s.outH(h), ow = s.outW(wd), pl = s.padLeft();
-        int jLo = Math.min(ow, Windows.firstInterior(pl, 2));
-        int vecEnd = Windows.vectorEnd(wd, pl, 2, Windows.blockReach(2, 3),
-                Windows.endWithin(wd, pl, 2, 2, ow));
-        FloatVector w00 = bcast(w, wc), w01 = bcast(w, wc + 1), w02 = bcast(w, wc + 2);
-        FloatVector w10 = bcast(w, wc + 3), w11 = bcast(w, wc + 4), w12 = bcast(w, wc + 5);
-        FloatVector w20 = bcast(w, wc + 6), w21 = bcast(w, wc + 7), w22 = bcast(w, wc + 8);
-        FloatVector vb = FloatVector.broadcast(Vec.F, b);
-        FloatVector vlo = FloatVector.broadcast(Vec.F, lo), vhi = FloatVector.broadcast(Vec.F, hi);
-        for (int i = 0; i < oh; i++) {
-            int y0 = i * s.strideH() - s.padTop();
+    private static void interior3x3s2(MemorySegment x, long xp, MemorySegment w, long wc, float b,
+                                      MemorySegment y, long yp, int wd, Conv2dSpec s, float lo,
+                                      float hi, int jLo, int vecEnd, int iLo, int iHi) {
+        int ow = s.outW(wd);
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        for (int i = iLo; i < iHi; i++) {
             long yRow = yp + (long) i * ow;
-            if (vecEnd - jLo < L || y0 < 0 || y0 + 2 >= h) {
-                row(x, xp, w, wc, b, y, yRow, h, wd, s, i, lo, hi);
-                continue;
-            }
-            for (int j = 0; j < jLo; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
-            long r0 = xp + (long) y0 * wd - pl;
+            long r0 = xp + (long) (i * s.strideH() - s.padTop()) * wd - s.padLeft();
             for (int j0 = jLo; ; j0 = Math.min(j0 + L, vecEnd - L)) {
-                // Per input row: a‖b gives taps 0 (even columns) and 1 (odd); c‖d, two columns
-                // further, gives tap 2. Written out so the weights stay in registers.
-                long a = r0 + 2L * j0;
-                FloatVector va = Vec.load(x, a), vb2 = Vec.load(x, a + L);
-                FloatVector vc = Vec.load(x, a + 2), vd = Vec.load(x, a + 2 + L);
-                FloatVector acc = Vec.evens(va, vb2).fma(w00, vb);
-                acc = Vec.odds(va, vb2).fma(w01, acc);
-                acc = Vec.evens(vc, vd).fma(w02, acc);
-                a += wd;
-                va = Vec.load(x, a); vb2 = Vec.load(x, a + L);
-                vc = Vec.load(x, a + 2); vd = Vec.load(x, a + 2 + L);
-                acc = Vec.evens(va, vb2).fma(w10, acc);
-                acc = Vec.odds(va, vb2).fma(w11, acc);
-                acc = Vec.evens(vc, vd).fma(w12, acc);
-                a += wd;
-                va = Vec.load(x, a); vb2 = Vec.load(x, a + L);
-                vc = Vec.load(x, a + 2); vd = Vec.load(x, a + 2 + L);
-                acc = Vec.evens(va, vb2).fma(w20, acc);
-                acc = Vec.odds(va, vb2).fma(w21, acc);
-                acc = Vec.evens(vc, vd).fma(w22, acc);
-                Vec.store(acc.max(vlo).min(vhi), y, yRow + j0);
+                FloatVector acc = FloatVector.broadcast(F, b);
+                for (int k = 0; k < 3; k++) {
+                    // a‖b gives taps 0 (even columns) and 1 (odd); c‖d, two columns on, tap 2.
+                    long a = (r0 + 2L * j0 + (long) k * wd) * 4, wk = wc + 3 * k; // a in bytes
+                    FloatVector w0 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk));
+                    FloatVector w1 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 1));
+                    FloatVector w2 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 2));
+                    FloatVector va = FloatVector.fromMemorySegment(F, x, a, ORDER);
+                    FloatVector vb = FloatVector.fromMemorySegment(F, x, a + 4L * L, ORDER);
+                    FloatVector vc = FloatVector.fromMemorySegment(F, x, a + 8, ORDER);
+                    FloatVector vd = FloatVector.fromMemorySegment(F, x, a + 8 + 4L * L, ORDER);
+                    acc = EVEN.selectFrom(va, vb).fma(w0, acc);
+                    acc = ODD.selectFrom(va, vb).fma(w1, acc);
+                    acc = EVEN.selectFrom(vc, vd).fma(w2, acc);
+                }
+                acc.max(vlo).min(vhi).intoMemorySegment(y, (yRow + j0) * 4, ORDER);
                 if (j0 + L >= vecEnd) break;
             }
-            for (int j = vecEnd; j < ow; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
         }
     }
 
-    private static FloatVector bcast(MemorySegment w, long at) {
-        return FloatVector.broadcast(Vec.F, w.getAtIndex(JAVA_FLOAT, at));
+    /** Rows outside {@code [iLo, iHi)} in full, and columns outside {@code [jLo, vecEnd)} of the others. */
+    private static void borders(MemorySegment x, long xp, MemorySegment w, long wc, float b,
+                                MemorySegment y, long yp, int h, int wd, Conv2dSpec s, float lo,
+                                float hi, int jLo, int vecEnd, int iLo, int iHi) {
+        int oh = s.outH(h), ow = s.outW(wd);
+        for (int i = 0; i < oh; i++) {
+            long yRow = yp + (long) i * ow;
+            if (i < iLo || i >= iHi) {
+                row(x, xp, w, wc, b, y, yRow, h, wd, s, i, lo, hi);
+                continue;
+            }
+            for (int j = 0; j < jLo; j++) {
+                y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
+            }
+            for (int j = vecEnd; j < ow; j++) {
+                y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
+            }
+        }
+    }
+
+    /** First output row whose three input rows (dilation 1) start at row ≥ 0. */
+    private static int firstInteriorRow(Conv2dSpec s) {
+        return (s.padTop() + s.strideH() - 1) / s.strideH();
+    }
+
+    /** One past the last output row whose three input rows end inside the input (≥ firstInteriorRow). */
+    private static int interiorRowEnd(Conv2dSpec s, int h) {
+        long last = Math.floorDiv((long) h - 3 + s.padTop(), s.strideH());
+        return (int) Math.max(firstInteriorRow(s), Math.min(s.outH(h), last + 1));
     }
 
     // ------------------------------------------------------------------ any kernel, stride, dilation
@@ -167,14 +188,18 @@ public final class DepthwiseConvKernels {
                 Windows.endWithin(wd, pl, sw, span - 1, ow)) : 0;
         int j = 0;
         if (vecEnd - jLo >= L) {
-            for (; j < jLo; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
+            for (; j < jLo; j++) {
+                y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
+            }
             for (int j0 = jLo; ; j0 = Math.min(j0 + L, vecEnd - L)) {
                 block(x, xp, w, wc, b, h, wd, s, i, j0, lo, hi, y, yRow);
                 if (j0 + L >= vecEnd) break;
             }
             j = vecEnd;
         }
-        for (; j < ow; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
+        for (; j < ow; j++) {
+            y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
+        }
     }
 
     /**
@@ -186,28 +211,36 @@ public final class DepthwiseConvKernels {
                               MemorySegment y, long yRow) {
         int kh = s.kernelH(), kw = s.kernelW(), dh = s.dilationH(), dw = s.dilationW();
         int y0 = i * s.strideH() - s.padTop();
-        FloatVector acc = FloatVector.broadcast(Vec.F, b);
+        FloatVector acc = FloatVector.broadcast(F, b);
         for (int p = 0; p < kh; p++) {
             int yy = y0 + p * dh;
             if (yy < 0 || yy >= h) continue;
-            long row = xp + (long) yy * wd + (long) j0 * s.strideW() - s.padLeft();
+            long row = (xp + (long) yy * wd + (long) j0 * s.strideW() - s.padLeft()) * 4; // bytes
             long wr = wc + (long) p * kw;
             if (s.strideW() == 1) {
-                for (int q = 0; q < kw; q++) acc = Vec.load(x, row + (long) q * dw).fma(bcast(w, wr + q), acc);
+                for (int q = 0; q < kw; q++) {
+                    FloatVector wq = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q));
+                    acc = FloatVector.fromMemorySegment(F, x, row + 4L * q * dw, ORDER).fma(wq, acc);
+                }
             } else if (dw == 1) {
                 for (int q = 0; q < kw; q += 2) {
-                    FloatVector a = Vec.load(x, row + q), c = Vec.load(x, row + q + L);
-                    acc = Vec.evens(a, c).fma(bcast(w, wr + q), acc);
-                    if (q + 1 < kw) acc = Vec.odds(a, c).fma(bcast(w, wr + q + 1), acc);
+                    FloatVector a = FloatVector.fromMemorySegment(F, x, row + 4L * q, ORDER);
+                    FloatVector c = FloatVector.fromMemorySegment(F, x, row + 4L * (q + L), ORDER);
+                    acc = EVEN.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q)), acc);
+                    if (q + 1 < kw) {
+                        acc = ODD.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q + 1)), acc);
+                    }
                 }
             } else {
                 for (int q = 0; q < kw; q++) {
-                    long at = row + (long) q * dw;
-                    acc = Vec.evens(Vec.load(x, at), Vec.load(x, at + L)).fma(bcast(w, wr + q), acc);
+                    long at = row + 4L * q * dw;
+                    FloatVector a = FloatVector.fromMemorySegment(F, x, at, ORDER);
+                    FloatVector c = FloatVector.fromMemorySegment(F, x, at + 4L * L, ORDER);
+                    acc = EVEN.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q)), acc);
                 }
             }
         }
-        Vec.store(acc.max(lo).min(hi), y, yRow + j0);
+        acc.max(lo).min(hi).intoMemorySegment(y, (yRow + j0) * 4, ORDER);
     }
 
     /** One clamped output by direct summation with bounds tests (border columns, strides ≥ 3). */

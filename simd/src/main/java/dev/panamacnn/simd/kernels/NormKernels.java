@@ -1,6 +1,8 @@
 package dev.panamacnn.simd.kernels;
 
+import static dev.panamacnn.simd.kernels.Vec.F;
 import static dev.panamacnn.simd.kernels.Vec.L;
+import static dev.panamacnn.simd.kernels.Vec.ORDER;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.MemorySegment;
@@ -67,31 +69,54 @@ public final class NormKernels {
         Args.fits(op, "output", y, yOff, (long) toPlane * inner);
         Args.fits(op, "scale", scale, scaleOff, channels);
         Args.fits(op, "shift", shift, shiftOff, channels);
-        FloatVector vlo = FloatVector.broadcast(Vec.F, lo), vhi = FloatVector.broadcast(Vec.F, hi);
         if (inner == 1) {
-            for (int p = fromPlane; p < toPlane; ) {
-                int c = p % channels, run = Math.min(toPlane - p, channels - c);
-                for (int k = 0; k < run; k += L) {
-                    VectorMask<Float> m = Vec.firstLanes(run - k);
-                    FloatVector v = Vec.load(x, xOff + p + k, m)
-                            .fma(Vec.load(scale, scaleOff + c + k, m), Vec.load(shift, shiftOff + c + k, m));
-                    Vec.store(v.max(vlo).min(vhi), y, yOff + p + k, m);
-                }
-                p += run;
-            }
-            return;
+            affineAlongChannels(x, xOff, scale, scaleOff, shift, shiftOff, y, yOff, channels, lo, hi,
+                    fromPlane, toPlane);
+        } else {
+            affinePlanes(x, xOff, scale, scaleOff, shift, shiftOff, y, yOff, channels, inner, lo, hi,
+                    fromPlane, toPlane);
         }
-        int bound = Vec.F.loopBound(inner);
-        for (int p = fromPlane; p < toPlane; p++) {
+    }
+
+    /** {@code [N, C]}: element p is channel p mod C; runs of consecutive channels are vectors. */
+    private static void affineAlongChannels(MemorySegment x, long xOff, MemorySegment scale,
+                                            long scaleOff, MemorySegment shift, long shiftOff,
+                                            MemorySegment y, long yOff, int channels, float lo,
+                                            float hi, int from, int to) {
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        for (int p = from; p < to; ) {
+            int c = p % channels, run = Math.min(to - p, channels - c);
+            for (int k = 0; k < run; k += L) {
+                VectorMask<Float> m = F.indexInRange(0L, run - k);
+                FloatVector sc = FloatVector.fromMemorySegment(F, scale, (scaleOff + c + k) * 4, ORDER, m);
+                FloatVector sh = FloatVector.fromMemorySegment(F, shift, (shiftOff + c + k) * 4, ORDER, m);
+                FloatVector v = FloatVector.fromMemorySegment(F, x, (xOff + p + k) * 4, ORDER, m).fma(sc, sh);
+                v.max(vlo).min(vhi).intoMemorySegment(y, (yOff + p + k) * 4, ORDER, m);
+            }
+            p += run;
+        }
+    }
+
+    /** Planes of {@code inner ≥ 2} floats, each with its channel's scale and shift broadcast. */
+    private static void affinePlanes(MemorySegment x, long xOff, MemorySegment scale, long scaleOff,
+                                     MemorySegment shift, long shiftOff, MemorySegment y, long yOff,
+                                     int channels, int inner, float lo, float hi, int from, int to) {
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        int bound = F.loopBound(inner);
+        for (int p = from; p < to; p++) {
             int c = p % channels;
-            FloatVector sc = FloatVector.broadcast(Vec.F, scale.getAtIndex(JAVA_FLOAT, scaleOff + c));
-            FloatVector sh = FloatVector.broadcast(Vec.F, shift.getAtIndex(JAVA_FLOAT, shiftOff + c));
-            long xb = xOff + (long) p * inner, yb = yOff + (long) p * inner;
+            FloatVector sc = FloatVector.broadcast(F, scale.getAtIndex(JAVA_FLOAT, scaleOff + c));
+            FloatVector sh = FloatVector.broadcast(F, shift.getAtIndex(JAVA_FLOAT, shiftOff + c));
+            long xb = (xOff + (long) p * inner) * 4, yb = (yOff + (long) p * inner) * 4;
             int k = 0;
-            for (; k < bound; k += L) Vec.store(Vec.load(x, xb + k).fma(sc, sh).max(vlo).min(vhi), y, yb + k);
+            for (; k < bound; k += L) {
+                FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER).fma(sc, sh);
+                v.max(vlo).min(vhi).intoMemorySegment(y, yb + k * 4L, ORDER);
+            }
             if (k < inner) {
-                VectorMask<Float> m = Vec.firstLanes(inner - k);
-                Vec.store(Vec.load(x, xb + k, m).fma(sc, sh).max(vlo).min(vhi), y, yb + k, m);
+                VectorMask<Float> m = F.indexInRange(0L, inner - k);
+                FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER, m).fma(sc, sh);
+                v.max(vlo).min(vhi).intoMemorySegment(y, yb + k * 4L, ORDER, m);
             }
         }
     }
@@ -150,8 +175,22 @@ public final class NormKernels {
                     saveInvStdOff, batch, channels, eps, momentum, fromChannel, toChannel);
             return;
         }
+        trainingPlanes(x, xOff, gamma, gammaOff, beta, betaOff, runningMean, runningMeanOff,
+                runningVar, runningVarOff, y, yOff, saveMean, saveMeanOff, saveInvStd, saveInvStdOff,
+                batch, channels, inner, eps, momentum, fromChannel, toChannel);
+    }
+
+    /** {@code [N, C, inner ≥ 2]}: per channel, statistics then the normalisation, plane by plane. */
+    private static void trainingPlanes(MemorySegment x, long xOff, MemorySegment gamma, long gammaOff,
+                                       MemorySegment beta, long betaOff, MemorySegment runningMean,
+                                       long runningMeanOff, MemorySegment runningVar, long runningVarOff,
+                                       MemorySegment y, long yOff, MemorySegment saveMean, long saveMeanOff,
+                                       MemorySegment saveInvStd, long saveInvStdOff, int batch,
+                                       int channels, int inner, float eps, float momentum, int from,
+                                       int to) {
+        long m = (long) batch * inner;
         long stride = (long) channels * inner;
-        for (int c = fromChannel; c < toChannel; c++) {
+        for (int c = from; c < to; c++) {
             long first = (long) c * inner;
             double sum = 0;
             for (int b = 0; b < batch; b++) sum += planeSum(x, xOff + first + b * stride, inner);
@@ -165,94 +204,175 @@ public final class NormKernels {
             double invStd = 1 / Math.sqrt(biasedVar + eps);
             double sc = gamma.getAtIndex(JAVA_FLOAT, gammaOff + c) * invStd;
             double sh = beta.getAtIndex(JAVA_FLOAT, betaOff + c) - mu * sc;
-            FloatVector vsc = FloatVector.broadcast(Vec.F, (float) sc), vsh = FloatVector.broadcast(Vec.F, (float) sh);
-            int bound = Vec.F.loopBound(inner);
             for (int b = 0; b < batch; b++) {
-                long xb = xOff + first + b * stride, yb = yOff + first + b * stride;
-                int k = 0;
-                for (; k < bound; k += L) Vec.store(Vec.load(x, xb + k).fma(vsc, vsh), y, yb + k);
-                if (k < inner) {
-                    VectorMask<Float> msk = Vec.firstLanes(inner - k);
-                    Vec.store(Vec.load(x, xb + k, msk).fma(vsc, vsh), y, yb + k, msk);
-                }
+                long at = first + b * stride;
+                scaleShift(x, xOff + at, y, yOff + at, inner, (float) sc, (float) sh);
             }
-            long rm = runningMeanOff + c, rv = runningVarOff + c;
-            runningMean.setAtIndex(JAVA_FLOAT, rm,
-                    (float) ((1 - momentum) * runningMean.getAtIndex(JAVA_FLOAT, rm) + momentum * mu));
-            runningVar.setAtIndex(JAVA_FLOAT, rv, (float) ((1 - momentum) * runningVar.getAtIndex(JAVA_FLOAT, rv)
-                    + momentum * biasedVar * m / (m - 1)));
+            updateRunning(runningMean, runningMeanOff + c, runningVar, runningVarOff + c, momentum,
+                    mu, biasedVar, m);
             if (saveMean != null) saveMean.setAtIndex(JAVA_FLOAT, saveMeanOff + c, (float) mu);
             if (saveInvStd != null) saveInvStd.setAtIndex(JAVA_FLOAT, saveInvStdOff + c, (float) invStd);
         }
     }
 
-    /** {@code [N, C]}: L channels per vector, masked at the end of the range. */
+    /*
+     * [N, C]: L channels per vector, all in float; the last channels of the range (fewer than L)
+     * take the reference's scalar loop in double, so no operation here is masked. Each block of
+     * channels is done by two methods that both compute the block's mean and variance (two
+     * passes over the N rows): rowStatistics updates the running statistics and the saved ones,
+     * rowNormalise writes y. Computing the moments twice (identically, so both agree bit for bit)
+     * avoids scratch memory; one method doing everything had ~33 vector operations, and C1 gave
+     * up on it ("out of virtual registers"), which left it in tier-2 code that never reached C2
+     * and ran the Java fallback of every vector operation. Masked operations cost C1 the most.
+     */
+
     private static void trainingRows(MemorySegment x, long xOff, MemorySegment gamma, long gammaOff,
                                      MemorySegment beta, long betaOff, MemorySegment runningMean,
                                      long runningMeanOff, MemorySegment runningVar, long runningVarOff,
                                      MemorySegment y, long yOff, MemorySegment saveMean, long saveMeanOff,
                                      MemorySegment saveInvStd, long saveInvStdOff, int batch,
                                      int channels, float eps, float momentum, int from, int to) {
-        float invM = 1f / batch;
-        float unbias = (float) batch / (batch - 1);
-        FloatVector one = FloatVector.broadcast(Vec.F, 1f);
-        for (int c = from; c < to; c += L) {
-            VectorMask<Float> msk = Vec.firstLanes(to - c);
-            FloatVector sum = FloatVector.zero(Vec.F);
-            for (int b = 0; b < batch; b++) sum = sum.add(Vec.load(x, xOff + (long) b * channels + c, msk));
-            FloatVector mu = sum.mul(invM);
-            FloatVector sq = FloatVector.zero(Vec.F);
+        int c = from;
+        for (; c + L <= to; c += L) {
+            rowStatistics(x, xOff, runningMean, runningMeanOff, runningVar, runningVarOff, saveMean,
+                    saveMeanOff, saveInvStd, saveInvStdOff, batch, channels, eps, momentum, c);
+            rowNormalise(x, xOff, gamma, gammaOff, beta, betaOff, y, yOff, batch, channels, eps, c);
+        }
+        for (; c < to; c++) { // fewer than L channels left: the reference's loop, in double
+            long first = xOff + c, stride = channels;
+            double sum = 0;
+            for (int b = 0; b < batch; b++) sum += x.getAtIndex(JAVA_FLOAT, first + b * stride);
+            double mu = sum / batch, sq = 0;
             for (int b = 0; b < batch; b++) {
-                FloatVector d = Vec.load(x, xOff + (long) b * channels + c, msk).sub(mu);
-                sq = d.fma(d, sq);
+                double d = x.getAtIndex(JAVA_FLOAT, first + b * stride) - mu;
+                sq += d * d;
             }
-            FloatVector var = sq.mul(invM);
-            FloatVector invStd = one.div(var.add(eps).sqrt());
-            FloatVector sc = Vec.load(gamma, gammaOff + c, msk).mul(invStd);
-            FloatVector sh = mu.neg().fma(sc, Vec.load(beta, betaOff + c, msk));
+            double biasedVar = sq / batch, invStd = 1 / Math.sqrt(biasedVar + eps);
+            double sc = gamma.getAtIndex(JAVA_FLOAT, gammaOff + c) * invStd;
+            double sh = beta.getAtIndex(JAVA_FLOAT, betaOff + c) - mu * sc;
             for (int b = 0; b < batch; b++) {
-                long at = (long) b * channels + c;
-                Vec.store(Vec.load(x, xOff + at, msk).fma(sc, sh), y, yOff + at, msk);
+                float v = x.getAtIndex(JAVA_FLOAT, first + b * stride);
+                y.setAtIndex(JAVA_FLOAT, yOff + c + b * stride, (float) (v * sc + sh));
             }
-            FloatVector rm = Vec.load(runningMean, runningMeanOff + c, msk);
-            Vec.store(rm.mul(1 - momentum).add(mu.mul(momentum)), runningMean, runningMeanOff + c, msk);
-            FloatVector rv = Vec.load(runningVar, runningVarOff + c, msk);
-            Vec.store(rv.mul(1 - momentum).add(var.mul(unbias * momentum)), runningVar, runningVarOff + c, msk);
-            if (saveMean != null) Vec.store(mu, saveMean, saveMeanOff + c, msk);
-            if (saveInvStd != null) Vec.store(invStd, saveInvStd, saveInvStdOff + c, msk);
+            updateRunning(runningMean, runningMeanOff + c, runningVar, runningVarOff + c, momentum,
+                    mu, biasedVar, batch);
+            if (saveMean != null) saveMean.setAtIndex(JAVA_FLOAT, saveMeanOff + c, (float) mu);
+            if (saveInvStd != null) saveInvStd.setAtIndex(JAVA_FLOAT, saveInvStdOff + c, (float) invStd);
+        }
+    }
+
+    /** Running and saved statistics of channels {@code [c, c + L)}. */
+    private static void rowStatistics(MemorySegment x, long xOff, MemorySegment runningMean,
+                                      long runningMeanOff, MemorySegment runningVar, long runningVarOff,
+                                      MemorySegment saveMean, long saveMeanOff, MemorySegment saveInvStd,
+                                      long saveInvStdOff, int batch, int channels, float eps,
+                                      float momentum, int c) {
+        long xc = (xOff + c) * 4, row = (long) channels * 4; // bytes from one sample to the next
+        FloatVector sum = FloatVector.zero(F);
+        for (int b = 0; b < batch; b++) sum = sum.add(FloatVector.fromMemorySegment(F, x, xc + b * row, ORDER));
+        FloatVector mu = sum.mul(1f / batch);
+        FloatVector sq = FloatVector.zero(F);
+        for (int b = 0; b < batch; b++) {
+            FloatVector d = FloatVector.fromMemorySegment(F, x, xc + b * row, ORDER).sub(mu);
+            sq = d.fma(d, sq);
+        }
+        FloatVector var = sq.mul(1f / batch);
+        long rm = (runningMeanOff + c) * 4, rv = (runningVarOff + c) * 4;
+        FloatVector.fromMemorySegment(F, runningMean, rm, ORDER).mul(1 - momentum)
+                .add(mu.mul(momentum)).intoMemorySegment(runningMean, rm, ORDER);
+        FloatVector.fromMemorySegment(F, runningVar, rv, ORDER).mul(1 - momentum)
+                .add(var.mul(momentum * batch / (batch - 1))).intoMemorySegment(runningVar, rv, ORDER);
+        if (saveMean != null) mu.intoMemorySegment(saveMean, (saveMeanOff + c) * 4, ORDER);
+        if (saveInvStd != null) {
+            FloatVector invStd = FloatVector.broadcast(F, 1f).div(var.add(eps).sqrt());
+            invStd.intoMemorySegment(saveInvStd, (saveInvStdOff + c) * 4, ORDER);
+        }
+    }
+
+    /** y for channels {@code [c, c + L)}: the same moments as rowStatistics, then one FMA. */
+    private static void rowNormalise(MemorySegment x, long xOff, MemorySegment gamma, long gammaOff,
+                                     MemorySegment beta, long betaOff, MemorySegment y, long yOff,
+                                     int batch, int channels, float eps, int c) {
+        long xc = (xOff + c) * 4, yc = (yOff + c) * 4, row = (long) channels * 4;
+        FloatVector sum = FloatVector.zero(F);
+        for (int b = 0; b < batch; b++) sum = sum.add(FloatVector.fromMemorySegment(F, x, xc + b * row, ORDER));
+        FloatVector mu = sum.mul(1f / batch);
+        FloatVector sq = FloatVector.zero(F);
+        for (int b = 0; b < batch; b++) {
+            FloatVector d = FloatVector.fromMemorySegment(F, x, xc + b * row, ORDER).sub(mu);
+            sq = d.fma(d, sq);
+        }
+        FloatVector invStd = FloatVector.broadcast(F, 1f).div(sq.mul(1f / batch).add(eps).sqrt());
+        FloatVector sc = FloatVector.fromMemorySegment(F, gamma, (gammaOff + c) * 4, ORDER).mul(invStd);
+        FloatVector sh = mu.neg().fma(sc, FloatVector.fromMemorySegment(F, beta, (betaOff + c) * 4, ORDER));
+        for (int b = 0; b < batch; b++) {
+            FloatVector v = FloatVector.fromMemorySegment(F, x, xc + b * row, ORDER);
+            v.fma(sc, sh).intoMemorySegment(y, yc + b * row, ORDER);
+        }
+    }
+
+    /** The reference's running-statistics update for one channel, in double. */
+    private static void updateRunning(MemorySegment runningMean, long rm, MemorySegment runningVar,
+                                      long rv, float momentum, double mu, double biasedVar, long m) {
+        runningMean.setAtIndex(JAVA_FLOAT, rm,
+                (float) ((1 - momentum) * runningMean.getAtIndex(JAVA_FLOAT, rm) + momentum * mu));
+        runningVar.setAtIndex(JAVA_FLOAT, rv, (float) ((1 - momentum) * runningVar.getAtIndex(JAVA_FLOAT, rv)
+                + momentum * biasedVar * m / (m - 1)));
+    }
+
+    /** {@code y = x·sc + sh} over {@code n} floats (one FMA each), masked tail. */
+    private static void scaleShift(MemorySegment x, long xAt, MemorySegment y, long yAt, int n,
+                                   float sc, float sh) {
+        FloatVector vsc = FloatVector.broadcast(F, sc), vsh = FloatVector.broadcast(F, sh);
+        long xb = xAt * 4, yb = yAt * 4;
+        int bound = F.loopBound(n), k = 0;
+        for (; k < bound; k += L) {
+            FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER);
+            v.fma(vsc, vsh).intoMemorySegment(y, yb + k * 4L, ORDER);
+        }
+        if (k < n) {
+            VectorMask<Float> msk = F.indexInRange(0L, n - k);
+            FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER, msk);
+            v.fma(vsc, vsh).intoMemorySegment(y, yb + k * 4L, ORDER, msk);
         }
     }
 
     /** Σ x over {@code n} floats: float vectors, two accumulators, masked tail; reduced in double. */
     private static double planeSum(MemorySegment x, long at, int n) {
-        FloatVector a0 = FloatVector.zero(Vec.F), a1 = FloatVector.zero(Vec.F);
-        int bound = Vec.F.loopBound(n), k = 0;
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        long base = at * 4;
+        int bound = F.loopBound(n), k = 0;
         for (; k + 2 * L <= bound; k += 2 * L) {
-            a0 = a0.add(Vec.load(x, at + k));
-            a1 = a1.add(Vec.load(x, at + k + L));
+            a0 = a0.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
+            a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER));
         }
-        for (; k < bound; k += L) a0 = a0.add(Vec.load(x, at + k));
-        if (k < n) a1 = a1.add(Vec.load(x, at + k, Vec.firstLanes(n - k)));
+        for (; k < bound; k += L) a0 = a0.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
+        if (k < n) {
+            a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, F.indexInRange(0L, n - k)));
+        }
         return a0.add(a1).reduceLanes(VectorOperators.ADD);
     }
 
     /** Σ (x − mu)² over {@code n} floats, as {@link #planeSum}. */
     private static double planeSquaredDeviation(MemorySegment x, long at, int n, float mu) {
-        FloatVector a0 = FloatVector.zero(Vec.F), a1 = FloatVector.zero(Vec.F);
-        int bound = Vec.F.loopBound(n), k = 0;
+        FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+        long base = at * 4;
+        int bound = F.loopBound(n), k = 0;
         for (; k + 2 * L <= bound; k += 2 * L) {
-            FloatVector d0 = Vec.load(x, at + k).sub(mu), d1 = Vec.load(x, at + k + L).sub(mu);
+            FloatVector d0 = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER).sub(mu);
+            FloatVector d1 = FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER).sub(mu);
             a0 = d0.fma(d0, a0);
             a1 = d1.fma(d1, a1);
         }
         for (; k < bound; k += L) {
-            FloatVector d = Vec.load(x, at + k).sub(mu);
+            FloatVector d = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER).sub(mu);
             a0 = d.fma(d, a0);
         }
         if (k < n) {
-            VectorMask<Float> msk = Vec.firstLanes(n - k);
+            VectorMask<Float> msk = F.indexInRange(0L, n - k);
             // Masked-off lanes load 0; zero their deviation too.
-            FloatVector d = Vec.load(x, at + k, msk).sub(mu).blend(0f, msk.not());
+            FloatVector d = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, msk).sub(mu);
+            d = d.blend(0f, msk.not());
             a1 = d.fma(d, a1);
         }
         return a0.add(a1).reduceLanes(VectorOperators.ADD);

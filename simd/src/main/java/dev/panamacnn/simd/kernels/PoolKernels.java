@@ -1,6 +1,10 @@
 package dev.panamacnn.simd.kernels;
 
+import static dev.panamacnn.simd.kernels.Vec.EVEN;
+import static dev.panamacnn.simd.kernels.Vec.F;
 import static dev.panamacnn.simd.kernels.Vec.L;
+import static dev.panamacnn.simd.kernels.Vec.ODD;
+import static dev.panamacnn.simd.kernels.Vec.ORDER;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import dev.panamacnn.core.ops.Pool2dSpec;
@@ -31,8 +35,6 @@ import jdk.incubator.vector.VectorOperators;
  * double): results agree within {@code Tolerance.forReduction(kH·kW, |x|)}.
  */
 public final class PoolKernels {
-    private static final FloatVector NEG_INF = FloatVector.broadcast(Vec.F, Float.NEGATIVE_INFINITY);
-
     private PoolKernels() {}
 
     /** Max pooling of planes {@code [fromPlane, toPlane)}; see the class comment for the layout. */
@@ -60,17 +62,20 @@ public final class PoolKernels {
     public static void globalAvgPool(MemorySegment x, long xOff, MemorySegment y, long yOff,
                                      int planeSize, int fromPlane, int toPlane) {
         checkGlobal("globalAvgPool", x, xOff, y, yOff, planeSize, fromPlane, toPlane);
-        int bound = Vec.F.loopBound(planeSize);
+        int bound = F.loopBound(planeSize);
         for (int p = fromPlane; p < toPlane; p++) {
-            long base = xOff + (long) p * planeSize;
-            FloatVector acc0 = FloatVector.zero(Vec.F), acc1 = FloatVector.zero(Vec.F);
+            long base = (xOff + (long) p * planeSize) * 4; // bytes
+            FloatVector acc0 = FloatVector.zero(F), acc1 = FloatVector.zero(F);
             int k = 0;
             for (; k + 2 * L <= bound; k += 2 * L) {
-                acc0 = acc0.add(Vec.load(x, base + k));
-                acc1 = acc1.add(Vec.load(x, base + k + L));
+                acc0 = acc0.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
+                acc1 = acc1.add(FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER));
             }
-            for (; k < bound; k += L) acc0 = acc0.add(Vec.load(x, base + k));
-            if (k < planeSize) acc1 = acc1.add(Vec.load(x, base + k, Vec.firstLanes(planeSize - k)));
+            for (; k < bound; k += L) acc0 = acc0.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
+            if (k < planeSize) {
+                VectorMask<Float> m = F.indexInRange(0L, planeSize - k);
+                acc1 = acc1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, m));
+            }
             double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
             y.setAtIndex(JAVA_FLOAT, yOff + p, (float) (sum / planeSize));
         }
@@ -80,19 +85,21 @@ public final class PoolKernels {
     public static void globalMaxPool(MemorySegment x, long xOff, MemorySegment y, long yOff,
                                      int planeSize, int fromPlane, int toPlane) {
         checkGlobal("globalMaxPool", x, xOff, y, yOff, planeSize, fromPlane, toPlane);
-        int bound = Vec.F.loopBound(planeSize);
+        int bound = F.loopBound(planeSize);
         for (int p = fromPlane; p < toPlane; p++) {
-            long base = xOff + (long) p * planeSize;
-            FloatVector acc0 = NEG_INF, acc1 = NEG_INF;
+            long base = (xOff + (long) p * planeSize) * 4; // bytes
+            // A local broadcast, not a static final vector (see Vec).
+            FloatVector acc0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY), acc1 = acc0;
             int k = 0;
             for (; k + 2 * L <= bound; k += 2 * L) {
-                acc0 = acc0.max(Vec.load(x, base + k));
-                acc1 = acc1.max(Vec.load(x, base + k + L));
+                acc0 = acc0.max(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
+                acc1 = acc1.max(FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER));
             }
-            for (; k < bound; k += L) acc0 = acc0.max(Vec.load(x, base + k));
+            for (; k < bound; k += L) acc0 = acc0.max(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
             if (k < planeSize) {
-                VectorMask<Float> m = Vec.firstLanes(planeSize - k);
-                acc1 = acc1.lanewise(VectorOperators.MAX, Vec.load(x, base + k, m), m);
+                VectorMask<Float> m = F.indexInRange(0L, planeSize - k);
+                FloatVector v = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, m);
+                acc1 = acc1.lanewise(VectorOperators.MAX, v, m);
             }
             y.setAtIndex(JAVA_FLOAT, yOff + p, acc0.max(acc1).reduceLanes(VectorOperators.MAX));
         }
@@ -110,11 +117,14 @@ public final class PoolKernels {
         boolean vector = vecEnd - jLo >= L;
         for (int i = 0; i < oh; i++) {
             int y0 = i * s.strideH() - s.padTop();
-            int ya = Math.max(y0, 0), yb = Math.min(Math.min(y0 + s.kernelH(), h + s.padBottom()), h);
+            int ya = Math.max(y0, 0);
+            int yb = Math.min(Math.min(y0 + s.kernelH(), h + s.padBottom()), h);
             long yRow = yp + (long) i * ow;
             int j = 0;
             if (vector) {
-                for (; j < jLo; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, maxWindow(x, xp, w, ya, yb, j, s));
+                for (; j < jLo; j++) {
+                    y.setAtIndex(JAVA_FLOAT, yRow + j, maxWindow(x, xp, w, ya, yb, j, s));
+                }
                 // Blocks of L columns; the last one overlaps its neighbour instead of masking.
                 for (int j0 = jLo; ; j0 = Math.min(j0 + L, vecEnd - L)) {
                     maxBlock(x, xp, w, ya, yb, j0, s, y, yRow);
@@ -122,7 +132,9 @@ public final class PoolKernels {
                 }
                 j = vecEnd;
             }
-            for (; j < ow; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, maxWindow(x, xp, w, ya, yb, j, s));
+            for (; j < ow; j++) {
+                y.setAtIndex(JAVA_FLOAT, yRow + j, maxWindow(x, xp, w, ya, yb, j, s));
+            }
         }
     }
 
@@ -132,26 +144,29 @@ public final class PoolKernels {
         int kw = s.kernelW();
         long start = xp + (long) ya * w + (long) j0 * s.strideW() - s.padLeft();
         int rows = yb - ya;
-        FloatVector acc = NEG_INF;
+        FloatVector acc = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         if (s.strideW() == 1) {
             for (int r = 0; r < rows; r++) {
                 long row = start + (long) r * w;
-                for (int q = 0; q < kw; q++) acc = acc.max(Vec.load(x, row + q));
+                for (int q = 0; q < kw; q++) {
+                    acc = acc.max(FloatVector.fromMemorySegment(F, x, (row + q) * 4, ORDER));
+                }
             }
         } else {
             // Taps q and q+1 come from the same pair a‖b: reduce the pair over the rows first.
             for (int q = 0; q < kw; q += 2) {
-                FloatVector a = Vec.load(x, start + q), b = Vec.load(x, start + q + L);
+                FloatVector a = FloatVector.fromMemorySegment(F, x, (start + q) * 4, ORDER);
+                FloatVector b = FloatVector.fromMemorySegment(F, x, (start + q + L) * 4, ORDER);
                 for (int r = 1; r < rows; r++) {
                     long at = start + (long) r * w + q;
-                    a = a.max(Vec.load(x, at));
-                    b = b.max(Vec.load(x, at + L));
+                    a = a.max(FloatVector.fromMemorySegment(F, x, at * 4, ORDER));
+                    b = b.max(FloatVector.fromMemorySegment(F, x, (at + L) * 4, ORDER));
                 }
-                acc = acc.max(Vec.evens(a, b));
-                if (q + 1 < kw) acc = acc.max(Vec.odds(a, b));
+                acc = acc.max(EVEN.selectFrom(a, b));
+                if (q + 1 < kw) acc = acc.max(ODD.selectFrom(a, b));
             }
         }
-        Vec.store(acc, y, yRow + j0);
+        acc.intoMemorySegment(y, (yRow + j0) * 4, ORDER);
     }
 
     /** The reference's scalar window, in the reference's order (so ±0 and NaN match it). */
@@ -187,7 +202,9 @@ public final class PoolKernels {
             if (vector) {
                 // Interior columns: the window's width is kW either way; only rows can be clipped.
                 float divisor = (s.countIncludePad() ? y1 - y0 : yb - ya) * kw;
-                for (; j < jLo; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, avgWindow(x, xp, w, y0, y1, ya, yb, j, s));
+                for (; j < jLo; j++) {
+                    y.setAtIndex(JAVA_FLOAT, yRow + j, avgWindow(x, xp, w, y0, y1, ya, yb, j, s));
+                }
                 // Blocks of L columns; the last one overlaps its neighbour instead of masking.
                 for (int j0 = jLo; ; j0 = Math.min(j0 + L, vecEnd - L)) {
                     avgBlock(x, xp, w, ya, yb, j0, s, divisor, y, yRow);
@@ -195,7 +212,9 @@ public final class PoolKernels {
                 }
                 j = vecEnd;
             }
-            for (; j < ow; j++) y.setAtIndex(JAVA_FLOAT, yRow + j, avgWindow(x, xp, w, y0, y1, ya, yb, j, s));
+            for (; j < ow; j++) {
+                y.setAtIndex(JAVA_FLOAT, yRow + j, avgWindow(x, xp, w, y0, y1, ya, yb, j, s));
+            }
         }
     }
 
@@ -204,25 +223,28 @@ public final class PoolKernels {
         int kw = s.kernelW();
         long start = xp + (long) ya * w + (long) j0 * s.strideW() - s.padLeft();
         int rows = yb - ya;
-        FloatVector acc = FloatVector.zero(Vec.F);
+        FloatVector acc = FloatVector.zero(F);
         if (s.strideW() == 1) {
             for (int r = 0; r < rows; r++) {
                 long row = start + (long) r * w;
-                for (int q = 0; q < kw; q++) acc = acc.add(Vec.load(x, row + q));
+                for (int q = 0; q < kw; q++) {
+                    acc = acc.add(FloatVector.fromMemorySegment(F, x, (row + q) * 4, ORDER));
+                }
             }
         } else {
             for (int q = 0; q < kw; q += 2) {
-                FloatVector a = Vec.load(x, start + q), b = Vec.load(x, start + q + L);
+                FloatVector a = FloatVector.fromMemorySegment(F, x, (start + q) * 4, ORDER);
+                FloatVector b = FloatVector.fromMemorySegment(F, x, (start + q + L) * 4, ORDER);
                 for (int r = 1; r < rows; r++) {
                     long at = start + (long) r * w + q;
-                    a = a.add(Vec.load(x, at));
-                    b = b.add(Vec.load(x, at + L));
+                    a = a.add(FloatVector.fromMemorySegment(F, x, at * 4, ORDER));
+                    b = b.add(FloatVector.fromMemorySegment(F, x, (at + L) * 4, ORDER));
                 }
-                acc = acc.add(Vec.evens(a, b));
-                if (q + 1 < kw) acc = acc.add(Vec.odds(a, b));
+                acc = acc.add(EVEN.selectFrom(a, b));
+                if (q + 1 < kw) acc = acc.add(ODD.selectFrom(a, b));
             }
         }
-        Vec.store(acc.div(divisor), y, yRow + j0);
+        acc.div(divisor).intoMemorySegment(y, (yRow + j0) * 4, ORDER);
     }
 
     /** The reference's scalar window: a double sum over the in-bounds part, reference divisor. */

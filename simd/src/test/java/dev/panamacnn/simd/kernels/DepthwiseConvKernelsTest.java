@@ -13,12 +13,19 @@ import dev.panamacnn.core.reference.ConvRef;
 import dev.panamacnn.core.testing.Tolerance;
 import dev.panamacnn.simd.kernels.Fixtures.Placed;
 import java.lang.foreign.Arena;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
 /** Depthwise convolution equals {@link ConvRef#conv2d} with groups = channels, then the clamp. */
 class DepthwiseConvKernelsTest {
     private static final int L = Vec.L;
+
+    /** Bring the kernels to C2 first, so the properties also check the intrinsified code. */
+    @BeforeAll
+    static void warmUp() {
+        Scenarios.warm(Scenarios.depthwise(), 10);
+    }
     private static final float INF = Float.POSITIVE_INFINITY;
     /** No clamp, ReLU, ReLU6, and an arbitrary clip that cuts both sides. */
     private static final float[][] CLAMPS = {{-INF, INF}, {0f, INF}, {0f, 6f}, {-0.4f, 0.5f}};

@@ -14,12 +14,19 @@ import dev.panamacnn.core.testing.Tolerance;
 import dev.panamacnn.simd.kernels.Fixtures.Placed;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
 /** The affine (inference) and training batch-norm kernels equal {@link NormRef}. */
 class NormKernelsTest {
     private static final int L = Vec.L;
+
+    /** Bring the kernels to C2 first, so the properties also check the intrinsified code. */
+    @BeforeAll
+    static void warmUp() {
+        Scenarios.warm(Scenarios.norm(), 10);
+    }
     private static final float INF = Float.POSITIVE_INFINITY;
     private static final float[][] CLAMPS = {{-INF, INF}, {0f, INF}, {0f, 6f}, {-0.4f, 0.5f}};
     private static final float EPS = 1e-5f;

@@ -12,12 +12,19 @@ import dev.panamacnn.core.reference.PoolRef;
 import dev.panamacnn.core.testing.Tolerance;
 import dev.panamacnn.simd.kernels.Fixtures.Placed;
 import java.lang.foreign.Arena;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
 
 /** Every pooling kernel equals {@link PoolRef} on random geometry, offsets and split ranges. */
 class PoolKernelsTest {
     private static final int L = Vec.L;
+
+    /** Bring the kernels to C2 first, so the properties also check the intrinsified code. */
+    @BeforeAll
+    static void warmUp() {
+        Scenarios.warm(Scenarios.pool(), 10);
+    }
 
     record Case(int n, int c, int h, int w, Pool2dSpec spec, long seed, long xOff, long yOff,
                 int cut1, int cut2) {
