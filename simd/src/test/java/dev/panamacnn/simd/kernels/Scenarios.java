@@ -86,8 +86,25 @@ final class Scenarios {
                         4, 37, 1, 1e-5f, 0.1f, 2, 37)));
     }
 
+    static Family eltwise() {
+        float inf = Float.POSITIVE_INFINITY;
+        return new Family("eltwise", List.of(
+                () -> EltwiseKernels.addClamp(X, 1, Z, 0, Y, 0, 0f, inf, 0, 203),
+                () -> EltwiseKernels.addClamp(Y, 0, Z, 0, Y, 0, -inf, inf, 5, 64),
+                () -> EltwiseKernels.clamp(X, 0, Y, 3, 0f, 6f, 1, 150),
+                () -> EltwiseKernels.sigmoid(X, 2, Y, 0, 0, 101),
+                () -> EltwiseKernels.tanh(X, 0, Y, 0, 3, 99)));
+    }
+
+    static Family softmax() {
+        return new Family("softmax", List.of(
+                () -> SoftmaxKernels.softmax(X, 1, Y, 0, 1000, 0, 2),
+                () -> SoftmaxKernels.softmax(X, 0, Y, 0, 37, 1, 4),
+                () -> SoftmaxKernels.softmax(X, 0, Y, 0, 10, 0, 3)));
+    }
+
     static List<Family> all() {
-        return List.of(pool(), depthwise(), norm());
+        return List.of(pool(), depthwise(), norm(), eltwise(), softmax());
     }
 
     /**
