@@ -103,8 +103,18 @@ final class Scenarios {
                 () -> SoftmaxKernels.softmax(X, 0, Y, 0, 10, 0, 3)));
     }
 
+    static Family im2col() {
+        Conv2dSpec s1 = Conv2dSpec.of(3).padding(1);
+        Conv2dSpec s2 = Conv2dSpec.of(3).stride(2).padding(1);
+        Conv2dSpec odd = Conv2dSpec.of(2, 3).stride(3, 3).dilation(2, 1).padding(0, 2, 1, 0);
+        return new Family("im2col", List.of(
+                () -> Im2colKernels.im2col(X, 0, Y, 0, 2, 9, 40, s1, 0, 2),
+                () -> Im2colKernels.im2col(X, 1, Y, 3, 2, 9, 75, s2, 1, 2),
+                () -> Im2colKernels.im2col(X, 0, Y, 0, 2, 9, 23, odd, 0, 2)));
+    }
+
     static List<Family> all() {
-        return List.of(pool(), depthwise(), norm(), eltwise(), softmax());
+        return List.of(pool(), depthwise(), norm(), eltwise(), softmax(), im2col());
     }
 
     /**
