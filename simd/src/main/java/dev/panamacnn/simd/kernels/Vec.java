@@ -1,0 +1,46 @@
+package dev.panamacnn.simd.kernels;
+
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The one float species every kernel in this package uses, and the constants its vector code
+ * shares.
+ *
+ * <p>{@code F} is {@code static final} so C2 intrinsifies every operation on it; it is never
+ * passed as an argument (a species argument was measured 15–200× slower).
+ *
+ * <p><b>Why the kernels call the Vector API directly instead of through small helpers such as
+ * {@code load(segment, element)}.</b> Each vector operation on a MemorySegment costs C2 about
+ * 400–600 IR nodes while parsing. Past its inlining budget ({@code NodeCountInliningCutoff},
+ * 18 000 nodes per compiled method) C2 refuses to inline ordinary methods, and a refused helper
+ * that returns a vector must box it: measured, a 3×3 depthwise plane then allocated ~20 KB and
+ * ran the Java fallback. The Vector API's own methods are {@code @ForceInline}: over budget C2
+ * delays them (incremental inlining) instead of refusing. So vector operations are written at
+ * the call site, public offsets in elements become byte offsets as {@code element * 4}, and
+ * the helpers that remain take and return only scalars and segments. Vector constants are not
+ * kept in {@code static final} fields either (a constant box flowing into a loop phi was
+ * materialised: the loop allocated); only the permutation indexes below, used as operands, are.
+ */
+final class Vec {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    /**
+     * {@code EVEN.selectFrom(a, b)} = {@code [x[e], x[e+2], …]} and {@code ODD.selectFrom(a, b)} =
+     * {@code [x[e+1], x[e+3], …]} for the 2L floats {@code a‖b} that start at element e: one
+     * two-vector permute (vpermi2ps with AVX-512) de-interleaves a stride-2 row.
+     */
+    static final FloatVector EVEN = iota(0);
+    static final FloatVector ODD = iota(1);
+
+    private Vec() {}
+
+    private static FloatVector iota(int first) {
+        float[] idx = new float[L];
+        for (int k = 0; k < L; k++) idx[k] = first + 2 * k;
+        return FloatVector.fromArray(F, idx, 0);
+    }
+}
