@@ -1,0 +1,80 @@
+package dev.panamacnn.tools;
+
+import dev.panamacnn.core.Tensor;
+import dev.panamacnn.core.layers.Model;
+import dev.panamacnn.core.plan.Backend;
+import dev.panamacnn.core.plan.CompileOptions;
+import dev.panamacnn.core.plan.CompiledModel;
+import dev.panamacnn.core.plan.Compiler;
+import java.lang.foreign.Arena;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code panama-cnn bench}: latency percentiles and throughput of a compiled example model. */
+@Command(name = "bench", description = "Median, p90, p99 latency and throughput of a model.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--example", required = true, description = "Built-in model: ${COMPLETION-CANDIDATES}.")
+    Examples example;
+
+    @Option(names = "--backend", defaultValue = "simd", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    BackendChoice backend;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "Untimed runs first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--iterations", defaultValue = "50", description = "Timed runs (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for weights and input.")
+    long seed;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (batch < 1 || threads < 1 || iterations < 1 || warmup < 0) {
+            throw new IllegalArgumentException("batch, threads and iterations must be >= 1 and warmup >= 0");
+        }
+        Backend b = backend.backend();
+        var input = example.input(batch);
+        try (Arena arena = Arena.ofConfined();
+             Model model = Model.init(example.build(), input, seed);
+             CompiledModel plan = Compiler.compile(model, input, CompileOptions.of(b).threads(threads))) {
+            Tensor x = Tensor.randomNormal(arena, seed, 0f, 1f, input.dims());
+            Tensor y = Tensor.allocate(arena, plan.outputShape());
+            for (int i = 0; i < warmup; i++) plan.run(x, y);
+            long[] nanos = new long[iterations];
+            for (int i = 0; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                plan.run(x, y);
+                nanos[i] = System.nanoTime() - t0;
+            }
+            LatencyStats s = LatencyStats.of(nanos);
+            double throughput = batch * 1000.0 / s.medianMs();
+            if (json) {
+                System.out.printf(Locale.ROOT, "{\"model\": \"%s\", \"backend\": \"%s\", \"threads\": %d, \"batch\": %d,"
+                                + " \"iterations\": %d, \"median_ms\": %.3f, \"p90_ms\": %.3f, \"p99_ms\": %.3f,"
+                                + " \"min_ms\": %.3f, \"throughput_per_s\": %.2f}%n",
+                        example, b.name(), threads, batch, iterations, s.medianMs(), s.p90Ms(), s.p99Ms(),
+                        s.minMs(), throughput);
+            } else {
+                System.out.printf(Locale.ROOT, "%s, backend %s, %d thread(s), batch %d, %d iterations after %d warm-up%n",
+                        example, b.name(), threads, batch, iterations, warmup);
+                System.out.printf(Locale.ROOT, "latency  median %.3f ms   p90 %.3f ms   p99 %.3f ms   min %.3f ms%n",
+                        s.medianMs(), s.p90Ms(), s.p99Ms(), s.minMs());
+                System.out.printf(Locale.ROOT, "throughput %.1f images/s%n", throughput);
+            }
+        }
+        return 0;
+    }
+}
