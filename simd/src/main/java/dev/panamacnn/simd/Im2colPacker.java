@@ -30,6 +30,8 @@ final class Im2colPacker implements BPacker {
     private static final VectorSpecies<Float> S = VectorCapabilities.FLOAT_SPECIES;
     private static final int NR = GemmConfig.NR;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** NR zero floats: padding is written by bulk copy from here. */
+    private static final MemorySegment ZEROS = java.lang.foreign.Arena.global().allocate((long) NR * Float.BYTES, 64);
     /** Lanes 0, 2, 4, … of the concatenation of two vectors (negative indices select the second). */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S,
             i -> 2 * i < S.length() ? 2 * i : 2 * i - 2 * S.length());
@@ -41,6 +43,20 @@ final class Im2colPacker implements BPacker {
     private final int[] rowDy, rowDx;
     /** Per output row oh: oh·sH (the window's top before the per-k shift). */
     private final int[] ohTop;
+    /** Runs of panel p are [panelRuns[p], panelRuns[p+1]): start column j, output row/column, length. */
+    private final int[] panelRuns;
+    private final int[] runJ, runOy, runOx, runLen;
+    /**
+     * Stride 1 with OW = W ("same" width): B row k is the input plane shifted by dy·W + dx, so a
+     * panel row is NR consecutive input floats with the padding lanes masked to zero. Per panel
+     * and kernel tap, {@code tapMasks} holds the valid-lane bits; {@code rowTap} maps a B row to
+     * its tap and {@code rowShift} to its shift.
+     */
+    private final boolean linear;
+    private final int taps;
+    private final int[] tapMasks;
+    private final int[] rowTap;
+    private final long[] rowShift;
 
     private final MemorySegment x;
     private final long imageOffset; // elements
@@ -76,49 +92,125 @@ final class Im2colPacker implements BPacker {
         }
         ohTop = new int[oh];
         for (int i = 0; i < oh; i++) ohTop[i] = i * spec.strideH();
+        // The split of each NR-column panel into output-row runs is the same for every B row.
+        int panels = (n + NR - 1) / NR;
+        panelRuns = new int[panels + 1];
+        int[] j0 = new int[panels * (NR + 1)], oy0 = new int[j0.length], ox0 = new int[j0.length], len0 = new int[j0.length];
+        int runs = 0;
+        for (int p = 0; p < panels; p++) {
+            panelRuns[p] = runs;
+            int cols = Math.min(NR, n - p * NR);
+            for (int j = 0; j < cols; ) {
+                int col = p * NR + j;
+                j0[runs] = j;
+                oy0[runs] = col / ow;
+                ox0[runs] = col % ow;
+                len0[runs] = Math.min(cols - j, ow - ox0[runs]);
+                j += len0[runs++];
+            }
+        }
+        panelRuns[panels] = runs;
+        linear = spec.strideH() == 1 && spec.strideW() == 1 && ow == w && NR <= 32;
+        taps = kk;
+        rowTap = new int[k];
+        rowShift = new long[k];
+        for (int r = 0; r < k; r++) {
+            rowTap[r] = r % kk;
+            rowShift[r] = (long) rowDy[r] * w + rowDx[r];
+        }
+        tapMasks = new int[linear ? panels * kk : 0];
+        if (linear) {
+            for (int p = 0; p < panels; p++) {
+                for (int t = 0; t < kk; t++) {
+                    int dy = rowDy[t], dx = rowDx[t]; // rows 0..kk-1 are channel 0's taps
+                    int bits = 0;
+                    for (int j = 0; j < NR && p * NR + j < n; j++) {
+                        int col = p * NR + j, iy = col / ow + dy, ix = col % ow + dx;
+                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) bits |= 1 << j;
+                    }
+                    tapMasks[p * kk + t] = bits;
+                }
+            }
+        }
+        runJ = java.util.Arrays.copyOf(j0, runs);
+        runOy = java.util.Arrays.copyOf(oy0, runs);
+        runOx = java.util.Arrays.copyOf(ox0, runs);
+        runLen = java.util.Arrays.copyOf(len0, runs);
     }
 
     @Override
     public void pack(int k0, int kc, int n0, int nc, MemorySegment dst, long dstOffsetBytes) {
-        FloatVector zero = FloatVector.zero(S);
+        if (linear) {
+            packLinear(k0, kc, n0, nc, dst, dstOffsetBytes);
+            return;
+        }
         int panels = (nc + NR - 1) / NR;
         for (int panel = 0; panel < panels; panel++) {
             int colStart = n0 + panel * NR;
             int cols = Math.min(NR, Math.min(n, n0 + nc) - colStart);
+            int firstRun = panelRuns[colStart / NR], lastRun = panelRuns[colStart / NR + 1];
             long panelBase = dstOffsetBytes + (long) panel * kc * NR * Float.BYTES;
             for (int kk = 0; kk < kc; kk++) {
                 int r = k0 + kk;
                 long rowBase = panelBase + (long) kk * NR * Float.BYTES;
-                for (int j = 0; j < NR; j += S.length()) zero.intoMemorySegment(dst, rowBase + (long) j * Float.BYTES, LE);
+                if (cols < NR) zero(dst, rowBase + (long) cols * Float.BYTES, NR - cols);
                 long plane = imageOffset + rowChannelOffset[r];
                 int dy = rowDy[r], dx = rowDx[r];
-                // Walk the panel's columns one output row at a time.
-                int j = 0;
-                while (j < cols) {
-                    int col = colStart + j;
-                    int oy = col / ow, ox = col % ow;
-                    int run = Math.min(cols - j, ow - ox); // columns left in this output row
-                    int iy = ohTop[oy] + dy;
-                    if (iy >= 0 && iy < h) {
-                        long rowIn = plane + (long) iy * w;
-                        if (strideW == 1) {
-                            copyRun(rowIn, ox + dx, run, dst, rowBase + (long) j * Float.BYTES);
-                        } else if (strideW == 2) {
-                            copyEvenRun(rowIn, ox, dx, run, dst, rowBase + (long) j * Float.BYTES);
-                        } else {
-                            for (int t = 0; t < run; t++) {
-                                int ix = (ox + t) * strideW + dx;
-                                if (ix >= 0 && ix < w) {
-                                    dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, rowBase + (long) (j + t) * Float.BYTES,
-                                            x.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, rowIn + ix));
-                                }
-                            }
+                for (int run = firstRun; run < lastRun; run++) {
+                    int j = runJ[run];
+                    if (j >= cols) break;
+                    int len = Math.min(runLen[run], cols - j), ox = runOx[run];
+                    int iy = ohTop[runOy[run]] + dy;
+                    long at = rowBase + (long) j * Float.BYTES;
+                    if (iy < 0 || iy >= h) {
+                        zero(dst, at, len); // a padding row
+                        continue;
+                    }
+                    long rowIn = plane + (long) iy * w;
+                    if (strideW == 1) {
+                        copyRun(rowIn, ox + dx, len, dst, at);
+                    } else if (strideW == 2) {
+                        zero(dst, at, len);
+                        copyEvenRun(rowIn, ox, dx, len, dst, at);
+                    } else {
+                        for (int t = 0; t < len; t++) {
+                            int ix = (ox + t) * strideW + dx;
+                            float v = ix >= 0 && ix < w ? x.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, rowIn + ix) : 0f;
+                            dst.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at + (long) t * Float.BYTES, v);
                         }
                     }
-                    j += run;
                 }
             }
         }
+    }
+
+    /** The stride-1 "same" path: two masked vector loads and two stores per panel row. */
+    private void packLinear(int k0, int kc, int n0, int nc, MemorySegment dst, long dstOffsetBytes) {
+        int lanes = S.length();
+        int laneBits = (1 << lanes) - 1;
+        int panels = (nc + NR - 1) / NR;
+        for (int panel = 0; panel < panels; panel++) {
+            int colStart = n0 + panel * NR;
+            int cols = Math.min(NR, Math.min(n, n0 + nc) - colStart);
+            int keep = cols >= 32 ? -1 : (1 << cols) - 1;
+            int maskBase = (colStart / NR) * taps;
+            long panelBase = dstOffsetBytes + (long) panel * kc * NR * Float.BYTES;
+            for (int kk = 0; kk < kc; kk++) {
+                int r = k0 + kk;
+                int bits = tapMasks[maskBase + rowTap[r]] & keep;
+                long src = (imageOffset + rowChannelOffset[r] + colStart + rowShift[r]) * Float.BYTES;
+                long rowBase = panelBase + (long) kk * NR * Float.BYTES;
+                for (int v = 0; v < NR; v += lanes) {
+                    VectorMask<Float> m = VectorMask.fromLong(S, (bits >>> v) & laneBits);
+                    FloatVector.fromMemorySegment(S, x, src + (long) v * Float.BYTES, LE, m)
+                            .intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
+                }
+            }
+        }
+    }
+
+    private static void zero(MemorySegment dst, long at, int floats) {
+        MemorySegment.copy(ZEROS, 0, dst, at, (long) floats * Float.BYTES);
     }
 
     /**
@@ -130,7 +222,15 @@ final class Im2colPacker implements BPacker {
         int first = Math.max(0, ceilDiv(-dx, 2) - ox);               // first t with input column >= 0
         int end = Math.min(len, ceilDiv(w - dx, 2) - ox);            // first t with input column >= w
         int lanes = S.length();
-        for (int t = first; t < end; t += lanes) {
+        int t = first;
+        // Whole vectors while both loads stay inside the row: no masks.
+        for (; t + lanes <= end && 2 * (ox + t) + dx + 2 * lanes <= w; t += lanes) {
+            long src = (rowIn + 2 * (ox + t) + dx) * Float.BYTES;
+            FloatVector lo = FloatVector.fromMemorySegment(S, x, src, LE);
+            FloatVector hi = FloatVector.fromMemorySegment(S, x, src + (long) lanes * Float.BYTES, LE);
+            lo.rearrange(EVEN, hi).intoMemorySegment(dst, dstByte + (long) t * Float.BYTES, LE);
+        }
+        for (; t < end; t += lanes) {
             int base = 2 * (ox + t) + dx;                            // input column of output t
             int avail = w - base;                                    // input columns left in the row
             FloatVector lo = FloatVector.fromMemorySegment(S, x, (rowIn + base) * Float.BYTES, LE,
@@ -146,14 +246,15 @@ final class Im2colPacker implements BPacker {
         return -Math.floorDiv(-a, b);
     }
 
-    /** Copies input columns [ix0, ix0 + len) of one row (zeros outside [0, w) are already there). */
+    /** Copies input columns [ix0, ix0 + len) of one row, zeros where they fall outside [0, w). */
     private void copyRun(long rowIn, int ix0, int len, MemorySegment dst, long dstByte) {
-        int skip = Math.max(0, -ix0);             // leading padding
-        int end = Math.min(len, w - ix0);         // columns before trailing padding
-        for (int t = skip; t < end; t += S.length()) {
-            VectorMask<Float> m = S.indexInRange(t, end);
-            FloatVector v = FloatVector.fromMemorySegment(S, x, (rowIn + ix0 + t) * Float.BYTES, LE, m);
-            v.intoMemorySegment(dst, dstByte + (long) t * Float.BYTES, LE, m);
+        int skip = Math.min(len, Math.max(0, -ix0));      // leading padding
+        int end = Math.max(skip, Math.min(len, w - ix0)); // columns before trailing padding
+        if (skip > 0) zero(dst, dstByte, skip);
+        if (end > skip) {
+            MemorySegment.copy(x, (rowIn + ix0 + skip) * Float.BYTES, dst, dstByte + (long) skip * Float.BYTES,
+                    (long) (end - skip) * Float.BYTES);
         }
+        if (end < len) zero(dst, dstByte + (long) end * Float.BYTES, len - end);
     }
 }
