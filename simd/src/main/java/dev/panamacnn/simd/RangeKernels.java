@@ -1,6 +1,7 @@
 package dev.panamacnn.simd;
 
 import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.ops.Broadcast;
 import dev.panamacnn.core.plan.ExecutionContext;
 import dev.panamacnn.core.plan.Kernel;
 import dev.panamacnn.core.plan.Ops;
@@ -100,7 +101,9 @@ final class RangeKernels {
                 switch (act.kind()) {
                     case SIGMOID -> EltwiseKernels.sigmoid(ws, xOff, ws, yOff, a, b);
                     case TANH -> EltwiseKernels.tanh(ws, xOff, ws, yOff, a, b);
-                    default -> EltwiseKernels.clamp(ws, xOff, ws, yOff, act.min(), act.max(), a, b);
+                    case HARD_SIGMOID -> EltwiseKernels.hardSigmoid(ws, xOff, ws, yOff, act.alpha(), act.beta(), false, a, b);
+                    case HARD_SWISH -> EltwiseKernels.hardSigmoid(ws, xOff, ws, yOff, act.alpha(), act.beta(), true, a, b);
+                    case IDENTITY, RELU, CLIP -> EltwiseKernels.clamp(ws, xOff, ws, yOff, act.min(), act.max(), a, b);
                 }
             }
         };
@@ -141,6 +144,63 @@ final class RangeKernels {
             @Override
             public void close() {
                 arena.close();
+            }
+        };
+    }
+
+    /**
+     * Broadcast arithmetic as rows: the longest run of trailing axes over which each operand is
+     * either contiguous or one repeated value (e.g. [N, C, H, W] × [1, C, 1, 1]: rows of H·W, the
+     * scale a scalar per row) goes to the vector kernel; row offsets are computed here once.
+     */
+    static Kernel binary(Ops.Binary op) {
+        Shape out = op.output();
+        int rank = out.rank();
+        long[] sa = Broadcast.strides(op.aShape(), out), sb = Broadcast.strides(op.bShape(), out), so = out.strides();
+        int k = rank;
+        int modeA = 0, modeB = 0; // 0 undecided, 1 contiguous, 2 repeated
+        while (k > 0) {
+            int j = k - 1;
+            if (out.dim(j) == 1) {
+                k--;
+                continue;
+            }
+            int ma = sa[j] == 0 ? 2 : sa[j] == so[j] ? 1 : -1, mb = sb[j] == 0 ? 2 : sb[j] == so[j] ? 1 : -1;
+            if (ma < 0 || mb < 0 || (modeA != 0 && ma != modeA) || (modeB != 0 && mb != modeB) || (ma == 2 && mb == 2)) break;
+            modeA = ma;
+            modeB = mb;
+            k--;
+        }
+        long inner = 1;
+        for (int j = k; j < rank; j++) inner *= out.dim(j);
+        int rows = Math.toIntExact(out.size() / Math.max(1, inner));
+        long[] aRow = new long[rows], bRow = new long[rows];
+        int[] idx = new int[k];
+        for (int r = 0; r < rows; r++) {
+            long oa = 0, ob = 0;
+            for (int j = 0; j < k; j++) {
+                oa += idx[j] * sa[j];
+                ob += idx[j] * sb[j];
+            }
+            aRow[r] = op.a().elementOffset() + oa;
+            bRow[r] = op.b().elementOffset() + ob;
+            for (int j = k - 1; j >= 0 && ++idx[j] == out.dim(j); j--) idx[j] = 0;
+        }
+        boolean aScalar = modeA == 2, bScalar = modeB == 2;
+        int code = switch (op.op()) {
+            case ADD -> EltwiseKernels.ADD;
+            case SUB -> EltwiseKernels.SUB;
+            case MUL -> EltwiseKernels.MUL;
+            case DIV -> EltwiseKernels.DIV;
+        };
+        long yOff = op.out().elementOffset(), n = inner;
+        return new RangeKernel(rows, inner) {
+            @Override
+            void compute(ExecutionContext ctx, int from, int to, int worker) {
+                MemorySegment ws = ctx.workspace();
+                for (int r = from; r < to; r++) {
+                    EltwiseKernels.binary(code, ws, aRow[r], aScalar, ws, bRow[r], bScalar, ws, yOff + r * n, n);
+                }
             }
         };
     }

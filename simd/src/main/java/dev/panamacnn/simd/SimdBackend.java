@@ -68,6 +68,11 @@ public final class SimdBackend implements Backend {
     }
 
     @Override
+    public Kernel binary(Ops.Binary op) {
+        return RangeKernels.binary(op);
+    }
+
+    @Override
     public Kernel copy(Ops.Copy op) {
         long bytes = op.shape().size() * Float.BYTES;
         return ctx -> () -> java.lang.foreign.MemorySegment.copy(ctx.workspace(), op.in().byteOffset(),

@@ -5,7 +5,7 @@ import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.ops.Activation;
 import dev.panamacnn.core.reference.EltwiseRef;
 
-/** An element-wise activation layer: ReLU, ReLU6/clip, sigmoid, tanh. No parameters. */
+/** An element-wise activation layer: ReLU, ReLU6/clip, sigmoid, tanh, hard-sigmoid, hard-swish. No parameters. */
 public record Act(Activation activation) implements Layer {
 
     public static Act relu() {
@@ -26,6 +26,16 @@ public record Act(Activation activation) implements Layer {
 
     public static Act tanh() {
         return new Act(Activation.TANH);
+    }
+
+    /** max(0, min(1, alpha·x + beta)). */
+    public static Act hardSigmoid(float alpha, float beta) {
+        return new Act(Activation.hardSigmoid(alpha, beta));
+    }
+
+    /** x · hardSigmoid(x) with alpha 1/6, beta 1/2. */
+    public static Act hardSwish() {
+        return new Act(Activation.HARD_SWISH);
     }
 
     @Override

@@ -40,8 +40,12 @@ public final class Summary {
             for (Variable v : layer.variables()) {
                 if (v.trainable()) params += v.shape().size();
             }
-            rows.add(new Row(name.isEmpty() ? "(model)" : name, layer.describe(), output, params,
-                    layer.flops(input)));
+            row(name, layer.describe(), output, params, layer.flops(input));
+        }
+
+        /** A row with its figures given directly (a graph node). */
+        public void row(String name, String description, Shape output, long parameters, long flops) {
+            rows.add(new Row(name.isEmpty() ? "(model)" : name, description, output, parameters, flops));
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.panamacnn.core.plan;
 
 /**
- * A set of kernels a compiled model runs on. Backends are chosen explicitly by the caller
+ * A set of kernels a compiled model runs on. The operators that came with graph models
+ * (broadcast arithmetic, concat, transpose, pad, slice, reduce-mean, matmul, constants) have
+ * default implementations on the reference kernels over the host workspace ({@link HostKernels}):
+ * correct for every backend whose workspace is host memory; a backend overrides the ones that
+ * matter for speed. Backends are chosen explicitly by the caller
  * (no class-path discovery): {@link ReferenceBackend} here, the Vector API backend in the
  * {@code simd} module, OpenCL in {@code opencl}.
  */
@@ -25,4 +29,36 @@ public interface Backend {
     Kernel softmax(Ops.Softmax op);
 
     Kernel copy(Ops.Copy op);
+
+    default Kernel binary(Ops.Binary op) {
+        return HostKernels.binary(op);
+    }
+
+    default Kernel concat(Ops.Concat op) {
+        return HostKernels.concat(op);
+    }
+
+    default Kernel transpose(Ops.Transpose op) {
+        return HostKernels.transpose(op);
+    }
+
+    default Kernel pad(Ops.Pad op) {
+        return HostKernels.pad(op);
+    }
+
+    default Kernel slice(Ops.Slice op) {
+        return HostKernels.slice(op);
+    }
+
+    default Kernel reduceMean(Ops.ReduceMean op) {
+        return HostKernels.reduceMean(op);
+    }
+
+    default Kernel matmul(Ops.MatMul op) {
+        return HostKernels.matmul(op);
+    }
+
+    default Kernel constant(Ops.Constant op) {
+        return HostKernels.constant(op);
+    }
 }

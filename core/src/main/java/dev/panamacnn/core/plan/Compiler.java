@@ -18,6 +18,7 @@ public final class Compiler {
         model.layer().outputShape(inputShape); // every shape error surfaces here, before any work
         Graph g = Lowering.lower(model.layer(), inputShape, model.params(), model.state());
         Fusion.run(g);
+        g.removeDeadNodes();
         ensureOutputIsWritten(g);
         BufferPlanner.Layout layout = BufferPlanner.plan(g);
 
@@ -50,8 +51,11 @@ public final class Compiler {
     }
 
     private static Kernel prepare(Backend b, Graph g, Graph.Node n, BufferRef[] refs) {
-        Shape in = g.shape(n.inputs[0]), out = g.shape(n.output);
-        BufferRef x = refs[n.inputs[0]], y = refs[n.output];
+        Shape out = g.shape(n.output);
+        BufferRef y = refs[n.output];
+        if (n.kind == Graph.Kind.CONST) return b.constant(new Ops.Constant(out, n.value, y));
+        Shape in = g.shape(n.inputs[0]);
+        BufferRef x = refs[n.inputs[0]];
         return switch (n.kind) {
             case CONV -> b.conv(new Ops.Conv(in, out, n.convSpec, n.weight, n.bias, n.activation, x, y,
                     n.residual >= 0 ? refs[n.residual] : null));
@@ -63,6 +67,22 @@ public final class Compiler {
             case ADD -> b.add(new Ops.Add(out, n.activation, x, refs[n.inputs[1]], y));
             case SOFTMAX -> b.softmax(new Ops.Softmax(in, n.axis, x, y));
             case COPY -> b.copy(new Ops.Copy(in, x, y));
+            case BINARY -> b.binary(new Ops.Binary(n.binaryOp, in, g.shape(n.inputs[1]), out, x, refs[n.inputs[1]], y));
+            case CONCAT -> {
+                List<Shape> shapes = new ArrayList<>();
+                List<BufferRef> ins = new ArrayList<>();
+                for (int v : n.inputs) {
+                    shapes.add(g.shape(v));
+                    ins.add(refs[v]);
+                }
+                yield b.concat(new Ops.Concat(shapes, n.axis, out, ins, y));
+            }
+            case TRANSPOSE -> b.transpose(new Ops.Transpose(in, n.ints, out, x, y));
+            case PAD -> b.pad(new Ops.Pad(in, n.ints, n.padValue, out, x, y));
+            case SLICE -> b.slice(new Ops.Slice(in, n.slice, out, x, y));
+            case REDUCE_MEAN -> b.reduceMean(new Ops.ReduceMean(in, n.ints, n.keepDims, out, x, y));
+            case MATMUL -> b.matmul(new Ops.MatMul(in, g.shape(n.inputs[1]), out, x, refs[n.inputs[1]], y));
+            case CONST -> throw new IllegalStateException("constants are prepared above");
             case ALIAS -> throw new IllegalStateException("aliases have no kernel");
         };
     }

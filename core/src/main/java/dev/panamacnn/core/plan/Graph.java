@@ -3,7 +3,9 @@ package dev.panamacnn.core.plan;
 import dev.panamacnn.core.Shape;
 import dev.panamacnn.core.ops.Activation;
 import dev.panamacnn.core.ops.Conv2dSpec;
+import dev.panamacnn.core.ops.BinaryOp;
 import dev.panamacnn.core.ops.Pool2dSpec;
+import dev.panamacnn.core.ops.SliceSpec;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +14,8 @@ import java.util.List;
  * order. Passes rewrite nodes in place; the planner then lays values out in memory.
  */
 final class Graph {
-    enum Kind { CONV, LINEAR, AFFINE, POOL, GLOBAL_POOL, ACT, ADD, SOFTMAX, ALIAS, COPY }
+    enum Kind { CONV, LINEAR, AFFINE, POOL, GLOBAL_POOL, ACT, ADD, SOFTMAX, ALIAS, COPY,
+        BINARY, CONCAT, TRANSPOSE, PAD, SLICE, REDUCE_MEAN, MATMUL, CONST }
 
     /** One operation. Mutable so that fusion passes can fold neighbours into it. */
     static final class Node {
@@ -30,6 +33,12 @@ final class Graph {
         float[] bias;
         float[] scale;
         float[] shift;
+        BinaryOp binaryOp;
+        int[] ints; // transpose perm, pads or reduce axes
+        float padValue;
+        boolean keepDims;
+        SliceSpec slice;
+        float[] value; // a constant's data
 
         Node(Kind kind, String name, int output, int... inputs) {
             this.kind = kind;
@@ -78,6 +87,20 @@ final class Graph {
             if (node.residual == value) n++;
         }
         return n;
+    }
+
+    /** Removes nodes whose result nobody reads (e.g. a constant folded into a dense layer). */
+    void removeDeadNodes() {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int i = nodes.size() - 1; i >= 0; i--) {
+                if (uses(nodes.get(i).output) == 0) {
+                    nodes.remove(i);
+                    changed = true;
+                }
+            }
+        }
     }
 
     /** Replaces every read of {@code from} by {@code to}. */

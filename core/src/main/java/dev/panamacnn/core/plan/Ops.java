@@ -2,6 +2,9 @@ package dev.panamacnn.core.plan;
 
 import dev.panamacnn.core.Shape;
 import dev.panamacnn.core.ops.Activation;
+import dev.panamacnn.core.ops.BinaryOp;
+import dev.panamacnn.core.ops.SliceSpec;
+import java.util.List;
 import dev.panamacnn.core.ops.Conv2dSpec;
 import dev.panamacnn.core.ops.Pool2dSpec;
 
@@ -48,4 +51,29 @@ public final class Ops {
 
     /** y = x (a plain copy, e.g. when the model's output is a view of its input). */
     public record Copy(Shape shape, BufferRef in, BufferRef out) {}
+
+    /** y = a op b with broadcasting: {@code aShape} and {@code bShape} broadcast to {@code output}. */
+    public record Binary(BinaryOp op, Shape aShape, Shape bShape, Shape output, BufferRef a, BufferRef b,
+                         BufferRef out) {}
+
+    /** Concatenation of {@code inputs} along {@code axis}. */
+    public record Concat(List<Shape> inputs, int axis, Shape output, List<BufferRef> in, BufferRef out) {}
+
+    /** Axis permutation: output axis k is input axis perm[k]. */
+    public record Transpose(Shape input, int[] perm, Shape output, BufferRef in, BufferRef out) {}
+
+    /** Constant padding (ONNX pads order: begins then ends; negative crops). */
+    public record Pad(Shape input, int[] pads, float value, Shape output, BufferRef in, BufferRef out) {}
+
+    /** Strided slice. */
+    public record Slice(Shape input, SliceSpec spec, Shape output, BufferRef in, BufferRef out) {}
+
+    /** Mean over axes. */
+    public record ReduceMean(Shape input, int[] axes, boolean keepDims, Shape output, BufferRef in, BufferRef out) {}
+
+    /** NumPy matmul of two planned tensors (a constant right operand becomes a {@link Linear} instead). */
+    public record MatMul(Shape aShape, Shape bShape, Shape output, BufferRef a, BufferRef b, BufferRef out) {}
+
+    /** Writes a constant (row-major {@code value}) into {@code out} on every run. */
+    public record Constant(Shape shape, float[] value, BufferRef out) {}
 }

@@ -4,6 +4,8 @@ import static dev.panamacnn.simd.kernels.Vec.F;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
 
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -107,6 +109,91 @@ public final class EltwiseKernels {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m);
             v.lanewise(VectorOperators.TANH).intoMemorySegment(y, yb + i * 4, ORDER, m);
         }
+    }
+
+    /** {@code y = min(max(alpha·x + beta, 0), 1)}; with {@code times} also multiplied by x (hard-swish). */
+    public static void hardSigmoid(MemorySegment x, long xOff, MemorySegment y, long yOff, float alpha, float beta,
+                                   boolean times, long from, long to) {
+        checkUnary("hardSigmoid", x, xOff, y, yOff, from, to);
+        FloatVector va = FloatVector.broadcast(F, alpha), vb = FloatVector.broadcast(F, beta);
+        FloatVector zero = FloatVector.zero(F), one = FloatVector.broadcast(F, 1f);
+        long xb = xOff * 4, yb = yOff * 4;
+        long i = from;
+        for (; i + L <= to; i += L) {
+            FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER);
+            FloatVector h = v.fma(va, vb).max(zero).min(one);
+            (times ? h.mul(v) : h).intoMemorySegment(y, yb + i * 4, ORDER);
+        }
+        if (i < to) {
+            VectorMask<Float> m = F.indexInRange(0L, to - i);
+            FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m);
+            FloatVector h = v.fma(va, vb).max(zero).min(one);
+            (times ? h.mul(v) : h).intoMemorySegment(y, yb + i * 4, ORDER, m);
+        }
+    }
+
+    /** Operator codes of {@link #binary}: add, sub, mul, div. */
+    public static final int ADD = 0, SUB = 1, MUL = 2, DIV = 3;
+
+    /**
+     * {@code y[i] = a[i] op b[i]} for i in [0, n), where a scalar operand ({@code aScalar} or
+     * {@code bScalar}) is the one float at its offset, repeated: a row of a broadcast op.
+     */
+    public static void binary(int op, MemorySegment a, long aOff, boolean aScalar, MemorySegment b, long bOff,
+                              boolean bScalar, MemorySegment y, long yOff, long n) {
+        Args.range("binary", "element", 0, n);
+        Args.fits("binary", "a", a, aOff, aScalar ? 1 : n);
+        Args.fits("binary", "b", b, bOff, bScalar ? 1 : n);
+        Args.fits("binary", "output", y, yOff, n);
+        long ab = aOff * 4, bb = bOff * 4, yb = yOff * 4;
+        if (aScalar) {
+            FloatVector va = FloatVector.broadcast(F, a.get(JAVA_FLOAT, ab));
+            long i = 0;
+            for (; i + L <= n; i += L) {
+                FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER);
+                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER);
+            }
+            if (i < n) {
+                VectorMask<Float> m = F.indexInRange(0L, n - i);
+                FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER, m);
+                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            }
+        } else if (bScalar) {
+            FloatVector vb = FloatVector.broadcast(F, b.get(JAVA_FLOAT, bb));
+            long i = 0;
+            for (; i + L <= n; i += L) {
+                FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER);
+                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER);
+            }
+            if (i < n) {
+                VectorMask<Float> m = F.indexInRange(0L, n - i);
+                FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER, m);
+                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            }
+        } else {
+            long i = 0;
+            for (; i + L <= n; i += L) {
+                FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER);
+                FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER);
+                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER);
+            }
+            if (i < n) {
+                VectorMask<Float> m = F.indexInRange(0L, n - i);
+                FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER, m);
+                FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER, m);
+                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            }
+        }
+    }
+
+    // Force-inlined Vector API calls only: the switch picks one lane-wise op per call site.
+    private static FloatVector apply(int op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            default -> a.div(b);
+        };
     }
 
     private static void checkUnary(String op, MemorySegment x, long xOff, MemorySegment y,
