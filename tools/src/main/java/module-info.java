@@ -2,7 +2,9 @@
 module dev.panamacnn.tools {
     requires dev.panamacnn.core;
     requires dev.panamacnn.simd;
+    requires dev.panamacnn.onnx;
     requires info.picocli;
+    requires java.desktop; // ImageIO for `run --image`
 
     opens dev.panamacnn.tools to info.picocli;
 }

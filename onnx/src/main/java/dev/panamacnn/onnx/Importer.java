@@ -82,6 +82,16 @@ final class Importer {
                 + (model.getProducerVersion().isEmpty() ? "" : " " + model.getProducerVersion()));
     }
 
+    /** The input shape the file declares (a symbolic batch as 1). */
+    static Shape declaredInput(ModelProto model, String source) {
+        GraphProto g = model.getGraph();
+        Set<String> inits = new HashSet<>();
+        for (TensorProto t : g.getInitializerList()) inits.add(t.getName());
+        List<ValueInfoProto> inputs = g.getInputList().stream().filter(v -> !inits.contains(v.getName())).toList();
+        if (inputs.size() != 1) throw new OnnxFormatException(source + ": expected one graph input, found " + inputs.size());
+        return inputShape(inputs.getFirst(), null, source);
+    }
+
     private static Shape inputShape(ValueInfoProto in, Shape requested, String source) {
         var type = in.getType();
         if (!type.hasTensorType() || type.getTensorType().getElemType() != TensorProto.DataType.FLOAT_VALUE) {

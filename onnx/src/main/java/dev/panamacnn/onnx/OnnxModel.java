@@ -58,6 +58,19 @@ public final class OnnxModel implements AutoCloseable {
         return of(Importer.run(proto, dir, inputShape, file.toString()));
     }
 
+    /**
+     * Loads a model for {@code batch} inputs: the declared input shape with its first dimension
+     * replaced. A file whose batch dimension is fixed to another value is refused, since its
+     * shape computations were specialised to that value when it was exported.
+     */
+    public static OnnxModel load(Path file, int batch) throws IOException {
+        if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        ModelProto proto = OnnxReader.read(file);
+        Shape declared = Importer.declaredInput(proto, file.toString());
+        Path dir = file.toAbsolutePath().getParent();
+        return of(Importer.run(proto, dir, declared.withDim(0, batch), file.toString()));
+    }
+
     /** Loads a model from its bytes (external data is not available this way). */
     public static OnnxModel load(byte[] bytes, Shape inputShape) {
         return of(Importer.run(OnnxReader.parse(bytes, "(bytes)"), null, inputShape, "(bytes)"));

@@ -1,23 +1,24 @@
 package dev.panamacnn.tools;
 
 import dev.panamacnn.core.Tensor;
-import dev.panamacnn.core.layers.Model;
 import dev.panamacnn.core.plan.Backend;
 import dev.panamacnn.core.plan.CompileOptions;
 import dev.panamacnn.core.plan.CompiledModel;
 import dev.panamacnn.core.plan.Compiler;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code panama-cnn bench}: latency percentiles and throughput of a compiled example model. */
+/** {@code panama-cnn bench MODEL.onnx | --example NAME}: latency percentiles and throughput of a compiled model. */
 @Command(name = "bench", description = "Median, p90, p99 latency and throughput of a model.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--example", required = true, description = "Built-in model: ${COMPLETION-CANDIDATES}.")
-    Examples example;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    ModelSource.Choice model;
 
     @Option(names = "--backend", defaultValue = "simd", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     BackendChoice backend;
@@ -41,15 +42,16 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (batch < 1 || threads < 1 || iterations < 1 || warmup < 0) {
             throw new IllegalArgumentException("batch, threads and iterations must be >= 1 and warmup >= 0");
         }
         Backend b = backend.backend();
-        var input = example.input(batch);
         try (Arena arena = Arena.ofConfined();
-             Model model = Model.init(example.build(), input, seed);
-             CompiledModel plan = Compiler.compile(model, input, CompileOptions.of(b).threads(threads))) {
+             ModelSource.Loaded loaded = ModelSource.load(model, batch, seed);
+             CompiledModel plan = Compiler.compile(loaded.model(), loaded.input(), CompileOptions.of(b).threads(threads))) {
+            var input = loaded.input();
+            String example = loaded.name();
             Tensor x = Tensor.randomNormal(arena, seed, 0f, 1f, input.dims());
             Tensor y = Tensor.allocate(arena, plan.outputShape());
             for (int i = 0; i < warmup; i++) plan.run(x, y);

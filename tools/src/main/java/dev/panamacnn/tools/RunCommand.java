@@ -1,0 +1,109 @@
+package dev.panamacnn.tools;
+
+import dev.panamacnn.core.Tensor;
+import dev.panamacnn.core.io.Npy;
+import dev.panamacnn.core.plan.CompileOptions;
+import dev.panamacnn.core.plan.CompiledModel;
+import dev.panamacnn.onnx.OnnxModel;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code panama-cnn run MODEL.onnx}: one inference on a {@code .npy} tensor or on an image. */
+@Command(name = "run", description = "Run an ONNX model on a .npy tensor (writes the output as .npy) or on an"
+        + " image (prints the top classes).")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The ONNX model.")
+    Path model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--input", paramLabel = "X.npy", description = "Input tensor (float32 .npy, the model's input shape; any batch if the model allows).")
+        Path input;
+
+        @Option(names = "--image", paramLabel = "PHOTO", description = "A PNG or JPEG image to classify.")
+        Path image;
+    }
+
+    @Option(names = "--output", paramLabel = "Y.npy", description = "Where to write the output tensor (with --input).")
+    Path output;
+
+    @Option(names = "--backend", defaultValue = "simd", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    BackendChoice backend;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--top", defaultValue = "5", description = "Classes to print with --image (default ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (line k = class k).")
+    Path labels;
+
+    @Option(names = "--resize", defaultValue = "256", description = "Shorter side before the center crop (default ${DEFAULT-VALUE}).")
+    int resize;
+
+    @Option(names = "--mean", split = ",", defaultValue = "0.485,0.456,0.406", description = "Per-channel RGB mean (default ImageNet's: ${DEFAULT-VALUE}).")
+    float[] mean;
+
+    @Option(names = "--std", split = ",", defaultValue = "0.229,0.224,0.225", description = "Per-channel RGB std (default ImageNet's: ${DEFAULT-VALUE}).")
+    float[] std;
+
+    @Override
+    public Integer call() throws IOException {
+        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        try (Arena arena = Arena.ofConfined()) {
+            if (source.input != null) {
+                if (output == null) throw new IllegalArgumentException("--input needs --output Y.npy");
+                Tensor x = Npy.read(source.input, arena);
+                try (OnnxModel m = OnnxModel.load(model, x.shape());
+                     CompiledModel plan = m.compile(CompileOptions.of(backend.backend()).threads(threads))) {
+                    Tensor y = plan.run(x, arena);
+                    Npy.write(output, y);
+                    System.out.printf(Locale.ROOT, "%s: input %s -> output %s written to %s (%s backend, %d thread(s))%n",
+                            model.getFileName(), x.shape(), y.shape(), output, backend, threads);
+                }
+                return 0;
+            }
+            if (mean.length != 3 || std.length != 3) throw new IllegalArgumentException("--mean and --std take three values (R,G,B)");
+            try (OnnxModel m = OnnxModel.load(model, 1);
+                 CompiledModel plan = m.compile(CompileOptions.of(backend.backend()).threads(threads))) {
+                Tensor x = ImageInput.load(source.image, m.inputShape(), resize, mean, std, arena);
+                float[] scores = plan.run(x, arena).toArray();
+                printTop(scores, labels == null ? List.of() : Files.readAllLines(labels));
+            }
+        }
+        return 0;
+    }
+
+    /** Top classes by softmax probability of the output (already probabilities if they sum to 1). */
+    private void printTop(float[] out, List<String> names) {
+        double max = Double.NEGATIVE_INFINITY, sum = 0, raw = 0;
+        for (float v : out) {
+            max = Math.max(max, v);
+            raw += v;
+        }
+        boolean probabilities = Math.abs(raw - 1) < 1e-3 && java.util.stream.IntStream.range(0, out.length).allMatch(i -> out[i] >= 0);
+        double[] p = new double[out.length];
+        for (int i = 0; i < out.length; i++) sum += p[i] = probabilities ? out[i] : Math.exp(out[i] - max);
+        Integer[] order = new Integer[out.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+        for (int k = 0; k < Math.min(top, order.length); k++) {
+            int c = order[k];
+            String name = c < names.size() ? names.get(c) : "class " + c;
+            System.out.printf(Locale.ROOT, "%2d. %-30s %6.2f%%  (class %d)%n", k + 1, name, 100 * p[c] / sum, c);
+        }
+    }
+}
