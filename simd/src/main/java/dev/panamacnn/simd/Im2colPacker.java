@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,6 +32,10 @@ final class Im2colPacker implements BPacker {
     private static final VectorSpecies<Float> S = VectorCapabilities.FLOAT_SPECIES;
     private static final int NR = GemmConfig.NR;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
+    /** Lane i holds 1 << i. */
+    private static final IntVector LANE_BIT = IntVector.fromArray(IS,
+            java.util.stream.IntStream.range(0, S.length()).map(i -> 1 << i).toArray(), 0);
     /** NR zero floats: padding is written by bulk copy from here. */
     private static final MemorySegment ZEROS = java.lang.foreign.Arena.global().allocate((long) NR * Float.BYTES, 64);
     /** Lanes 0, 2, 4, … of the concatenation of two vectors (negative indices select the second). */
@@ -201,7 +207,9 @@ final class Im2colPacker implements BPacker {
                 long src = (imageOffset + rowChannelOffset[r] + colStart + rowShift[r]) * Float.BYTES;
                 long rowBase = panelBase + (long) kk * NR * Float.BYTES;
                 for (int v = 0; v < NR; v += lanes) {
-                    VectorMask<Float> m = VectorMask.fromLong(S, (bits >>> v) & laneBits);
+                    // VectorMask.fromLong is not intrinsified here (it allocates): test lane bits.
+                    VectorMask<Float> m = IntVector.broadcast(IS, (bits >>> v) & laneBits).and(LANE_BIT)
+                            .compare(VectorOperators.NE, 0).cast(S);
                     FloatVector.fromMemorySegment(S, x, src + (long) v * Float.BYTES, LE, m)
                             .intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
                 }

@@ -350,7 +350,12 @@ public final class NormKernels {
         if (k < n) {
             a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, F.indexInRange(0L, n - k)));
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        FloatVector t = a0.add(a1);
+        // Lanes summed in lane order, not reduceLanes(ADD): its order differs between the JIT's
+        // intrinsic and the interpreter, and results must not depend on JIT state.
+        double sum = 0;
+        for (int i = 0; i < L; i++) sum += t.lane(i);
+        return sum;
     }
 
     /** Σ (x − mu)² over {@code n} floats, as {@link #planeSum}. */
@@ -375,6 +380,11 @@ public final class NormKernels {
             d = d.blend(0f, msk.not());
             a1 = d.fma(d, a1);
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        FloatVector t = a0.add(a1);
+        // Lanes summed in lane order, not reduceLanes(ADD): its order differs between the JIT's
+        // intrinsic and the interpreter, and results must not depend on JIT state.
+        double sum = 0;
+        for (int i = 0; i < L; i++) sum += t.lane(i);
+        return sum;
     }
 }

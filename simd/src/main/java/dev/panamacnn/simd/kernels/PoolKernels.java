@@ -76,7 +76,11 @@ public final class PoolKernels {
                 VectorMask<Float> m = F.indexInRange(0L, planeSize - k);
                 acc1 = acc1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, m));
             }
-            double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            FloatVector t = acc0.add(acc1);
+            // Lanes summed in lane order, not reduceLanes(ADD): its order differs between the JIT's
+            // intrinsic and the interpreter, and results must not depend on JIT state.
+            double sum = 0;
+            for (int i = 0; i < L; i++) sum += t.lane(i);
             y.setAtIndex(JAVA_FLOAT, yOff + p, (float) (sum / planeSize));
         }
     }

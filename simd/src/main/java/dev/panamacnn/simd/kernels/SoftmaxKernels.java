@@ -76,7 +76,11 @@ public final class SoftmaxKernels {
             e.intoMemorySegment(y, yAt + k * 4L, ORDER, tail);
             sum = sum.add(e, tail);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        // Lanes summed in lane order, not reduceLanes(ADD): its order differs between the JIT's
+        // intrinsic and the interpreter, and results must not depend on JIT state.
+        float total = 0;
+        for (int i = 0; i < L; i++) total += sum.lane(i);
+        return total;
     }
 
     /** {@code y *= s} over the row at byte offset {@code at}. */
