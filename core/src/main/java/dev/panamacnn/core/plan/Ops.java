@@ -48,4 +48,13 @@ public final class Ops {
 
     /** y = x (a plain copy, e.g. when the model's output is a view of its input). */
     public record Copy(Shape shape, BufferRef in, BufferRef out) {}
+
+    /**
+     * Moves one of the model's slots between the host workspace and a backend's own memory (a
+     * device): the input slot {@link Direction#TO_BACKEND} before the first kernel, the output
+     * slot {@link Direction#TO_HOST} after the last. See {@link Backend#transfer(Transfer)}.
+     */
+    public record Transfer(Shape shape, BufferRef slot, Direction direction) {
+        public enum Direction { TO_BACKEND, TO_HOST }
+    }
 }
