@@ -1,0 +1,46 @@
+package dev.panamacnn.opencl;
+
+import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.Tensor;
+import dev.panamacnn.core.examples.LeNet5;
+import dev.panamacnn.core.examples.ResNet18;
+import dev.panamacnn.core.layers.Mode;
+import dev.panamacnn.core.layers.Model;
+import dev.panamacnn.core.plan.CompileOptions;
+import dev.panamacnn.core.plan.CompiledModel;
+import dev.panamacnn.core.plan.Compiler;
+import dev.panamacnn.core.testing.Tolerance;
+import java.lang.foreign.Arena;
+import org.junit.jupiter.api.Test;
+
+/** Whole example models compiled on OpenCL against the layer API's reference forward pass. */
+class OpenClModelTest {
+
+    static void assertMatchesForward(Model m, Shape input, long seed) {
+        OpenClBackend cl = OpenClTests.backend();
+        try (Arena arena = Arena.ofConfined(); CompiledModel plan = Compiler.compile(m, input, CompileOptions.of(cl))) {
+            Tensor x = Tensor.randomNormal(arena, seed, 0f, 1f, input.dims());
+            Tensor expected = m.forward(x, Mode.INFERENCE, arena);
+            Tensor actual = plan.run(x, arena);
+            double scale = Tolerance.rms(expected.toArray());
+            new Tolerance(1e-4, 1e-4 * scale, 4).assertClose("OpenCL vs forward", expected, actual);
+            // A second run on the same context reuses every buffer and gives the same result.
+            Tensor again = plan.run(x, arena);
+            Tolerance.EXACT.assertClose("second run", actual, again);
+        }
+    }
+
+    @Test
+    void leNet5() {
+        try (Model m = Model.init(LeNet5.build(), LeNet5.INPUT, 3)) {
+            assertMatchesForward(m, Shape.of(3, 1, 28, 28), 5);
+        }
+    }
+
+    @Test
+    void resNet18() {
+        try (Model m = Model.init(ResNet18.build(), ResNet18.INPUT, 1)) {
+            assertMatchesForward(m, ResNet18.INPUT, 7);
+        }
+    }
+}
