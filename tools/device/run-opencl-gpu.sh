@@ -10,7 +10,8 @@
 #   4. the OpenCL tests (kernel properties vs the reference, errors, leaks, LeNet-5, ResNet-18);
 #   5. a ResNet-18 check and benchmark: batch-1 latency and batch-32 throughput, medians.
 # Environment: OUT, PANAMACNN_OPENCL_DEVICE (index or name; default: the first GPU),
-# QT_EXAMPLES (more property examples), BENCH_RUNS (default 50).
+# QT_EXAMPLES (more property examples), BENCH_RUNS (default 50), SWEEP=1 (also time every
+# GEMM tiling forced for all layers).
 # Exit status: 0 when every step passed, else the number of failed steps (2 when nothing could run).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -97,10 +98,10 @@ grep -E "^(SUCCESSFUL|FAILED|ABORTED|SKIPPED)|tests (successful|failed|aborted)|
 
 step "5. ResNet-18 check and benchmark"
 timeout 420 "$java" "${java_opts[@]}" -cp "$cp" dev.panamacnn.opencl.DeviceCheck --runs "${BENCH_RUNS:-50}" \
-    --batch 32 --out "$OUT/bench.txt" > "$OUT/bench-log.txt" 2>&1
+    --batch 32 ${SWEEP:+--sweep} --out "$OUT/bench.txt" > "$OUT/bench-log.txt" 2>&1
 rc=$?
 if [ $rc -eq 0 ]; then
-    grep -E "^(device|check|ResNet|RESULT)" "$OUT/bench-log.txt" | tee -a "$summary"
+    grep -E "^(device|check|ResNet|forced|RESULT)" "$OUT/bench-log.txt" | tee -a "$summary"
 else
     tail -n 30 "$OUT/bench-log.txt" | tee -a "$summary"
     fail "ResNet-18 check/benchmark (exit $rc$([ $rc -eq 124 ] && echo ', timed out'); log in bench-log.txt)"

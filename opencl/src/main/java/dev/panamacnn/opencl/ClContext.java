@@ -29,13 +29,13 @@ final class ClContext implements AutoCloseable {
         this.baseOptions = "-cl-std=CL1.2" + (info.fp64() ? " -DUSE_FP64=1" : "");
     }
 
-    /** The program built from {@code common.cl} + {@code file} with extra {@code -D} options, built on first use. */
-    synchronized MemorySegment program(String file, String options) {
+    /** The program built from {@code common.cl} + {@code header} + {@code file}, built on first use. */
+    synchronized MemorySegment program(String file, String header) {
         checkOpen();
-        String key = file + " " + options;
+        String key = file + "\n" + header;
         MemorySegment p = programs.get(key);
         if (p == null) {
-            p = Cl.buildProgram(context, device, source("common.cl") + source(file), baseOptions + " " + options);
+            p = Cl.buildProgram(context, device, source("common.cl") + header + source(file), baseOptions);
             programs.put(key, p);
         }
         return p;

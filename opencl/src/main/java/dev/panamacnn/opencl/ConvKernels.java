@@ -96,7 +96,7 @@ final class ConvKernels {
         boolean pointwise = g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1
                 && g.pt == 0 && g.pl == 0 && g.pb == 0 && g.pr == 0;
 
-        MemorySegment program = b.program("gemm.cl", t.buildOptions());
+        MemorySegment program = b.program("gemm.cl", t.header());
         MemorySegment wBuf = b.upload(packed), tBuf;
         try {
             tBuf = b.upload(table);

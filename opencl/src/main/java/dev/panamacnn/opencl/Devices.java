@@ -33,7 +33,7 @@ final class Devices {
                 Cl.deviceString(d, Cl.DEVICE_OPENCL_C_VERSION), Cl.deviceString(d, Cl.DRIVER_VERSION),
                 Cl.deviceInt(d, Cl.DEVICE_MAX_COMPUTE_UNITS), Cl.deviceInt(d, Cl.DEVICE_MAX_CLOCK_FREQUENCY),
                 Cl.deviceLong(d, Cl.DEVICE_GLOBAL_MEM_SIZE), Cl.deviceLong(d, Cl.DEVICE_MAX_MEM_ALLOC_SIZE),
-                Cl.deviceLong(d, Cl.DEVICE_LOCAL_MEM_SIZE),
+                Cl.deviceLong(d, Cl.DEVICE_LOCAL_MEM_SIZE), Cl.deviceInt(d, Cl.DEVICE_LOCAL_MEM_TYPE) == Cl.LOCAL_MEM_DEDICATED,
                 (int) Math.min(Integer.MAX_VALUE, Cl.deviceLong(d, Cl.DEVICE_MAX_WORK_GROUP_SIZE)), itemSizes,
                 Cl.deviceString(d, Cl.DEVICE_EXTENSIONS).contains("cl_khr_fp64"));
     }

@@ -53,8 +53,28 @@ record GemmTiling(int tileM, int tileN, int tileK, int workM, int workN) {
         return (long) Float.BYTES * tileK * (tileM + tileN);
     }
 
-    String buildOptions() {
-        return "-DTS_M=" + tileM + " -DTS_N=" + tileN + " -DTS_K=" + tileK + " -DWPT_M=" + workM + " -DWPT_N=" + workN;
+    /**
+     * The source header {@code gemm.cl} expects: the tile sizes, and the register block unrolled
+     * into scalars {@code a_i_j} (a private array live across barriers stays in memory on CPU
+     * drivers), gathered back into an array only for the epilogue.
+     */
+    String header() {
+        StringBuilder decl = new StringBuilder("float"), step = new StringBuilder("{"), array = new StringBuilder("{");
+        for (int i = 0; i < workM; i++) step.append(" const float x").append(i).append(" = As[k][ly + ").append(i).append(" * RTS_M];");
+        for (int j = 0; j < workN; j++) step.append(" const float y").append(j).append(" = Bs[k][lx + ").append(j).append(" * RTS_N];");
+        for (int i = 0; i < workM; i++) {
+            array.append(i == 0 ? "{" : ", {");
+            for (int j = 0; j < workN; j++) {
+                String a = "a_" + i + "_" + j;
+                decl.append(i + j == 0 ? " " : ", ").append(a).append(" = 0.0f");
+                step.append(' ').append(a).append(" += x").append(i).append(" * y").append(j).append(';');
+                array.append(j == 0 ? "" : ", ").append(a);
+            }
+            array.append('}');
+        }
+        return "#define TS_M " + tileM + "\n#define TS_N " + tileN + "\n#define TS_K " + tileK
+                + "\n#define WPT_M " + workM + "\n#define WPT_N " + workN
+                + "\n#define ACC_DECL " + decl + ";\n#define ACC_STEP(k) " + step + " }\n#define ACC_ARRAY " + array + "}\n";
     }
 
     /** Work-groups for an {@code m × n} product per group, {@code groups} groups. */
@@ -66,12 +86,18 @@ record GemmTiling(int tileM, int tileN, int tileK, int workM, int workN) {
         return (a + b - 1) / b;
     }
 
-    /** The candidates this device can run: work-group size, per-dimension item sizes and local memory. */
+    /**
+     * The candidates this device can run: work-group size, per-dimension item sizes and half its
+     * local memory. Where local memory is emulated (a CPU running each work-group as a loop
+     * vectorised across work-items) every accumulator takes a vector register, so blocks stay at
+     * 16 (a 32-accumulator block spilled and ran 1.3x slower on PoCL/AVX-512).
+     */
     static List<GemmTiling> usable(OpenClDevice d) {
         List<GemmTiling> out = new ArrayList<>();
         for (GemmTiling t : CANDIDATES) {
             if (t.threads() <= d.maxWorkGroupSize() && t.threadsN() <= d.maxWorkItemSizes().get(0)
-                    && t.threadsM() <= d.maxWorkItemSizes().get(1) && t.localBytes() <= d.localMemBytes() / 2) {
+                    && t.threadsM() <= d.maxWorkItemSizes().get(1) && t.localBytes() <= d.localMemBytes() / 2
+                    && (d.localMemDedicated() || t.workM() * t.workN() <= 16)) {
                 out.add(t);
             }
         }
@@ -79,20 +105,20 @@ record GemmTiling(int tileM, int tileN, int tileK, int workM, int workN) {
     }
 
     /**
-     * For one product: the largest usable tiling that still gives every compute unit a work-group;
-     * when none does (a small layer), the one with the most work-groups among those of at least
-     * 64 work-items (smaller groups waste a GPU's wide schedulers), else the smallest usable.
+     * For one product: the largest tiling that still gives every compute unit a work-group, else
+     * (a small layer) the one with the most work-groups. Tilings of fewer than 64 work-items
+     * (they leave a GPU's wide schedulers half idle) are considered only when nothing else runs.
      */
     static GemmTiling choose(List<GemmTiling> usable, int m, int n, int groups, int computeUnits) {
         if (usable.isEmpty()) throw new IllegalArgumentException("no usable GEMM tiling");
-        for (GemmTiling t : usable) {
+        List<GemmTiling> wide = usable.stream().filter(t -> t.threads() >= 64).toList();
+        List<GemmTiling> pool = wide.isEmpty() ? usable : wide;
+        GemmTiling most = pool.getFirst();
+        for (GemmTiling t : pool) {
             if (t.workGroups(m, n, groups) >= computeUnits) return t;
+            if (t.workGroups(m, n, groups) > most.workGroups(m, n, groups)) most = t;
         }
-        GemmTiling best = null;
-        for (GemmTiling t : usable) {
-            if (t.threads() >= 64 && (best == null || t.workGroups(m, n, groups) > best.workGroups(m, n, groups))) best = t;
-        }
-        return best != null ? best : usable.getLast();
+        return most;
     }
 
     private static final Pattern FORMAT = Pattern.compile("(\\d+)x(\\d+)x(\\d+)/(\\d+)x(\\d+)");

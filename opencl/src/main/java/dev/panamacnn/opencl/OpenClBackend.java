@@ -129,8 +129,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
 
     // ---- for the kernel factories ----
 
-    MemorySegment program(String file, String options) {
-        return cl.program(file, options);
+    MemorySegment program(String file, String header) {
+        return cl.program(file, header);
     }
 
     /** Work-group size of 1-D launches. */
@@ -144,7 +144,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         while (true) {
             GemmTiling t = GemmTiling.choose(tilings, m, n, groups, cl.info.computeUnits());
             if (checked.contains(t)) return t;
-            MemorySegment k = Cl.createKernel(program("gemm.cl", t.buildOptions()), ConvKernels.GEMM);
+            MemorySegment k = Cl.createKernel(program("gemm.cl", t.header()), ConvKernels.GEMM);
             long max;
             try {
                 max = Cl.kernelWorkGroupSize(k, cl.device);

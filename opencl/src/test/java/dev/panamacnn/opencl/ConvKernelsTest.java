@@ -85,6 +85,27 @@ class ConvKernelsTest {
         });
     }
 
+    /** Every tiling the device can launch, forced for all layers, computes the same exact results. */
+    @Test
+    void everyGemmTilingMatchesTheReference() {
+        OpenClDevice d = OpenClTests.backend().device();
+        for (GemmTiling t : GemmTiling.CANDIDATES) {
+            if (t.threads() > d.maxWorkGroupSize() || t.localBytes() > d.localMemBytes()) continue;
+            System.setProperty(GemmTiling.PROPERTY, t.toString());
+            try (OpenClBackend forced = OpenClBackend.create(String.valueOf(d.index()))) {
+                System.clearProperty(GemmTiling.PROPERTY);
+                Harness.qt(6).forAll(Cases.convs(20)).checkAssert(cc -> {
+                    Layer conv = new Conv2d(cc.c(), cc.outC(), cc.spec(), cc.bias());
+                    Harness.Result r = Harness.run(forced, withAct(conv, cc.act()), cc.input(), cc.seed(),
+                            m -> Harness.integerParams(m, cc.seed()), x -> Harness.integers(x, cc.seed() + 1, -2, 2));
+                    Tolerance.EXACT.assertClose(t + " " + cc, r.expected(), r.actual());
+                });
+            } finally {
+                System.clearProperty(GemmTiling.PROPERTY);
+            }
+        }
+    }
+
     @Test
     void depthwiseUsesTheDirectKernelAndMatches() {
         Shape in = Shape.of(2, 6, 9, 7);

@@ -25,8 +25,10 @@ import java.util.Locale;
  * runs after warm-up. Exits 1 if the check fails. Used by {@code tools/device/run-opencl-gpu.sh}.
  *
  * <pre>
- * java ... dev.panamacnn.opencl.DeviceCheck [--list] [--device SEL] [--runs N] [--batch B] [--no-check] [--out FILE]
+ * java ... dev.panamacnn.opencl.DeviceCheck [--list] [--device SEL] [--runs N] [--batch B] [--no-check] [--sweep] [--out FILE]
  * </pre>
+ * {@code --sweep} then times every GEMM tiling the device can run, forced for all layers, to
+ * check the per-layer choice against fixed ones.
  */
 public final class DeviceCheck {
     private DeviceCheck() {}
@@ -34,7 +36,7 @@ public final class DeviceCheck {
     public static void main(String[] args) throws IOException {
         String device = System.getProperty(OpenCl.DEVICE_PROPERTY);
         int runs = 20, batch = 32;
-        boolean check = true;
+        boolean check = true, sweep = false;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -46,9 +48,10 @@ public final class DeviceCheck {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--no-check" -> check = false;
+                case "--sweep" -> sweep = true;
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--list] [--device SEL] [--runs N] [--batch B] [--no-check] [--out FILE]");
+                        + "; usage: [--list] [--device SEL] [--runs N] [--batch B] [--no-check] [--sweep] [--out FILE]");
             }
         }
         List<String> report = new ArrayList<>();
@@ -60,10 +63,33 @@ public final class DeviceCheck {
             if (check) ok = check(report, cl, m);
             time(report, cl, m, 1, runs);
             if (batch > 1) time(report, cl, m, batch, Math.max(3, runs / 4));
+            if (sweep) {
+                for (GemmTiling t : GemmTiling.usable(cl.device())) {
+                    System.setProperty(GemmTiling.PROPERTY, t.toString());
+                    try (OpenClBackend forced = OpenClBackend.create(String.valueOf(cl.device().index()))) {
+                        say(report, "forced GEMM tiling " + t + ":");
+                        time(report, forced, m, 1, Math.max(3, runs / 2));
+                        if (batch > 1) time(report, forced, m, batch, 3);
+                    } finally {
+                        System.clearProperty(GemmTiling.PROPERTY);
+                    }
+                }
+            }
         }
         say(report, ok ? "RESULT: PASS" : "RESULT: FAIL");
         if (out != null) Files.write(out, report);
         if (!ok) System.exit(1);
+    }
+
+    /** User + system CPU time of the whole process (driver threads included), from /proc; -1 elsewhere. */
+    private static long processCpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // fields 14, 15 in USER_HZ = 100
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static void say(List<String> report, String line) {
@@ -106,16 +132,19 @@ public final class DeviceCheck {
             long f1 = System.nanoTime();
             for (int i = 0; i < Math.max(2, runs / 5); i++) plan.run(x, y);
             double[] ms = new double[runs];
+            long cpu0 = processCpuMillis();
             for (int i = 0; i < runs; i++) {
                 long t0 = System.nanoTime();
                 plan.run(x, y);
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
+            long cpu = processCpuMillis() - cpu0;
             Arrays.sort(ms);
             double median = ms[runs / 2];
             say(report, String.format(Locale.ROOT, "ResNet-18 batch %d: median %.2f ms (min %.2f, max %.2f, %d runs),"
-                            + " %.1f images/s; compile %.0f ms, first run %.0f ms",
-                    batch, median, ms[0], ms[runs - 1], runs, batch * 1000 / median, (c1 - c0) / 1e6, (f1 - f0) / 1e6));
+                            + " %.1f images/s; host CPU %.1f ms/run (all threads); compile %.0f ms, first run %.0f ms",
+                    batch, median, ms[0], ms[runs - 1], runs, batch * 1000 / median, cpu / (double) runs,
+                    (c1 - c0) / 1e6, (f1 - f0) / 1e6));
         }
     }
 }

@@ -24,7 +24,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 public final class DeviceTests {
     private DeviceTests() {}
 
-    static final List<String> ALL = List.of("OpenClErrorsTest", "ConvKernelsTest", "PoolKernelsTest",
+    static final List<String> ALL = List.of("GemmTilingTest", "OpenClErrorsTest", "ConvKernelsTest", "PoolKernelsTest",
             "EltwiseKernelsTest", "OpenClModelTest", "OpenClLeakTest");
 
     public static void main(String[] args) throws ClassNotFoundException {

@@ -40,7 +40,11 @@ final class Harness {
     }
 
     static Result run(Layer layer, Shape input, long seed, Consumer<Model> setup, Consumer<Tensor> fillInput) {
-        OpenClBackend cl = OpenClTests.backend();
+        return run(OpenClTests.backend(), layer, input, seed, setup, fillInput);
+    }
+
+    static Result run(OpenClBackend cl, Layer layer, Shape input, long seed, Consumer<Model> setup,
+                      Consumer<Tensor> fillInput) {
         try (Arena arena = Arena.ofConfined(); Model m = Model.init(layer, input, seed)) {
             setup.accept(m);
             Tensor x = Tensor.allocate(arena, input);
