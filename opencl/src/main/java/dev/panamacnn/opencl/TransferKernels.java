@@ -27,9 +27,10 @@ final class TransferKernels {
         boolean up = op.direction() == Ops.Transfer.Direction.TO_BACKEND;
         return bound(b, ws -> {
             MemorySegment host = ws.host.asSlice(offset, bytes);
-            return up ? () -> Cl.write(ws.queue, ws.buffer, false, offset, bytes, host)
-                    : () -> {
-                        Cl.read(ws.queue, ws.buffer, false, offset, bytes, host);
+            return up ? () -> {
+                        if (bytes > 0) Cl.write(ws.queue, ws.buffer, false, offset, bytes, host);
+                    } : () -> {
+                        if (bytes > 0) Cl.read(ws.queue, ws.buffer, false, offset, bytes, host);
                         Cl.finish(ws.queue);
                     };
         });

@@ -37,6 +37,24 @@ class OpenClModelTest {
         }
     }
 
+    /** After warm-up a run allocates nothing on the Java heap: arguments and sizes were set at bind time. */
+    @Test
+    void aWarmRunAllocatesNothing() {
+        OpenClBackend cl = OpenClTests.backend();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Arena arena = Arena.ofConfined(); Model m = Model.init(LeNet5.build(), LeNet5.INPUT, 3);
+             CompiledModel plan = Compiler.compile(m, LeNet5.INPUT, CompileOptions.of(cl))) {
+            Tensor x = Tensor.randomNormal(arena, 1, 0f, 1f, LeNet5.INPUT.dims());
+            Tensor y = Tensor.allocate(arena, plan.outputShape());
+            for (int i = 0; i < 200; i++) plan.run(x, y); // let C2 compile the path
+            long tid = Thread.currentThread().threadId();
+            long before = threads.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 100; i++) plan.run(x, y);
+            long allocated = threads.getThreadAllocatedBytes(tid) - before;
+            org.junit.jupiter.api.Assertions.assertEquals(0, allocated, "bytes allocated by 100 warm runs");
+        }
+    }
+
     @Test
     void resNet18() {
         try (Model m = Model.init(ResNet18.build(), ResNet18.INPUT, 1)) {
