@@ -46,12 +46,17 @@ class OpenClModelTest {
              CompiledModel plan = Compiler.compile(m, LeNet5.INPUT, CompileOptions.of(cl))) {
             Tensor x = Tensor.randomNormal(arena, 1, 0f, 1f, LeNet5.INPUT.dims());
             Tensor y = Tensor.allocate(arena, plan.outputShape());
-            for (int i = 0; i < 200; i++) plan.run(x, y); // let C2 compile the path
+            for (int i = 0; i < 3000; i++) plan.run(x, y); // C2-compile the path, downcalls included
             long tid = Thread.currentThread().threadId();
-            long before = threads.getThreadAllocatedBytes(tid);
-            for (int i = 0; i < 100; i++) plan.run(x, y);
-            long allocated = threads.getThreadAllocatedBytes(tid) - before;
-            org.junit.jupiter.api.Assertions.assertEquals(0, allocated, "bytes allocated by 100 warm runs");
+            // The least of three windows: a systematic allocation shows in all of them, while a
+            // window may catch the last compiled code being installed.
+            long least = Long.MAX_VALUE;
+            for (int w = 0; w < 3; w++) {
+                long before = threads.getThreadAllocatedBytes(tid);
+                for (int i = 0; i < 100; i++) plan.run(x, y);
+                least = Math.min(least, threads.getThreadAllocatedBytes(tid) - before);
+            }
+            org.junit.jupiter.api.Assertions.assertEquals(0, least, "bytes allocated by 100 warm runs");
         }
     }
 
