@@ -4,7 +4,7 @@
  * {@code --enable-native-access=dev.panamacnn.opencl} (or {@code ALL-UNNAMED} on the class path).
  */
 module dev.panamacnn.opencl {
-    requires dev.panamacnn.core;
+    requires transitive dev.panamacnn.core;
 
     exports dev.panamacnn.opencl;
 }

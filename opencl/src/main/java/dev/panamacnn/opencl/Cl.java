@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Every handle this class creates is counted until released ({@link #liveHandles()}), so tests
  * can prove that nothing leaks.
  */
+@SuppressWarnings("restricted") // loading a native library and binding it is this class's one job
 final class Cl {
     private Cl() {}
 

@@ -60,6 +60,39 @@ class OpenClModelTest {
         }
     }
 
+    /** Two threads at once get two contexts (two queues and device workspaces) and the same answers. */
+    @Test
+    void concurrentRunsUseSeparateContexts() throws Exception {
+        OpenClBackend cl = OpenClTests.backend();
+        try (Arena arena = Arena.ofShared(); Model m = Model.init(LeNet5.build(), LeNet5.INPUT, 3);
+             CompiledModel plan = Compiler.compile(m, LeNet5.INPUT, CompileOptions.of(cl).maxConcurrentRuns(2))) {
+            Tensor[] xs = new Tensor[2];
+            float[][] expected = new float[2][];
+            for (int t = 0; t < 2; t++) {
+                xs[t] = Tensor.randomNormal(arena, 10 + t, 0f, 1f, LeNet5.INPUT.dims());
+                expected[t] = plan.run(xs[t], arena).toArray();
+            }
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var futures = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+                for (int t = 0; t < 2; t++) {
+                    int id = t;
+                    futures.add(pool.submit(() -> {
+                        Tensor y = Tensor.allocate(arena, plan.outputShape());
+                        for (int i = 0; i < 200; i++) {
+                            plan.run(xs[id], y);
+                            Tolerance.EXACT.assertClose("thread " + id + " run " + i, expected[id], y.toArray());
+                        }
+                    }));
+                }
+                for (var f : futures) f.get();
+            } finally {
+                pool.shutdown();
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(plan.contextsCreated() <= 2, "contexts: " + plan.contextsCreated());
+        }
+    }
+
     @Test
     void resNet18() {
         try (Model m = Model.init(ResNet18.build(), ResNet18.INPUT, 1)) {
