@@ -14,8 +14,9 @@ typedef float real_t;
 #define ACT_SIGMOID 3
 #define ACT_TANH 4
 
-// Activation#apply: clamps let NaN through, as the reference does.
-inline float activate(float v, int kind, float lo, float hi) {
+// Activation#apply: clamps let NaN through, as the reference does. (Not "inline": a C99
+// inline-only definition may be left unresolved by compilers that choose not to inline it.)
+float activate(float v, int kind, float lo, float hi) {
     switch (kind) {
     case ACT_RELU:
         return v > 0.0f ? v : (isnan(v) ? v : 0.0f);
