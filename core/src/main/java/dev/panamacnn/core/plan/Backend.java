@@ -1,5 +1,7 @@
 package dev.panamacnn.core.plan;
 
+import java.util.Optional;
+
 /**
  * A set of kernels a compiled model runs on. The operators that came with graph models
  * (broadcast arithmetic, concat, transpose, pad, slice, reduce-mean, matmul, constants) have
@@ -60,5 +62,16 @@ public interface Backend {
 
     default Kernel constant(Ops.Constant op) {
         return HostKernels.constant(op);
+    }
+
+    /**
+     * For backends whose kernels compute in their own memory rather than the host workspace (a
+     * GPU): a step that moves the model's input slot there ({@code TO_BACKEND}, run first) or its
+     * output slot back ({@code TO_HOST}, run last, and it must wait for all work to finish). A run
+     * still copies the caller's tensors in and out of the host workspace around these steps.
+     * Empty, the default, for backends that compute in the host workspace: nothing is added.
+     */
+    default Optional<Kernel> transfer(Ops.Transfer op) {
+        return Optional.empty();
     }
 }

@@ -22,19 +22,32 @@ public final class Compiler {
         ensureOutputIsWritten(g);
         BufferPlanner.Layout layout = BufferPlanner.plan(g);
 
+        Backend b = options.backend();
         List<Kernel> kernels = new ArrayList<>();
+        List<String> steps = new ArrayList<>();
         try {
+            Shape outputShape = g.shape(g.output);
+            var upload = b.transfer(new Ops.Transfer(inputShape, layout.input(), Ops.Transfer.Direction.TO_BACKEND));
+            upload.ifPresent(k -> add(kernels, steps, k, "TRANSFER input " + inputShape + " to " + b.name()));
             for (Graph.Node n : g.nodes) {
                 if (n.kind == Graph.Kind.ALIAS) continue;
-                kernels.add(prepare(options.backend(), g, n, layout.refs()));
+                add(kernels, steps, prepare(b, g, n, layout.refs()), n.toString());
+            }
+            var download = b.transfer(new Ops.Transfer(outputShape, layout.output(), Ops.Transfer.Direction.TO_HOST));
+            download.ifPresent(k -> add(kernels, steps, k, "TRANSFER output " + outputShape + " to host"));
+            if (upload.isPresent() != download.isPresent()) {
+                throw new IllegalStateException("backend " + b.name() + " transfers only one direction");
             }
         } catch (RuntimeException e) {
             kernels.forEach(Kernel::close);
             throw e;
         }
-        List<String> steps = new ArrayList<>();
-        for (Graph.Node n : g.nodes) if (n.kind != Graph.Kind.ALIAS) steps.add(n.toString());
         return new CompiledModel(inputShape, g.shape(g.output), kernels, steps, layout, options);
+    }
+
+    private static void add(List<Kernel> kernels, List<String> steps, Kernel k, String step) {
+        kernels.add(k);
+        steps.add(step);
     }
 
     /** If the output is (a view of) the input, a copy gives the output its own buffer. */

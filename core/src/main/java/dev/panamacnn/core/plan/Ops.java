@@ -76,4 +76,12 @@ public final class Ops {
 
     /** Writes a constant (row-major {@code value}) into {@code out} on every run. */
     public record Constant(Shape shape, float[] value, BufferRef out) {}
+    /**
+     * Moves one of the model's slots between the host workspace and a backend's own memory (a
+     * device): the input slot {@link Direction#TO_BACKEND} before the first kernel, the output
+     * slot {@link Direction#TO_HOST} after the last. See {@link Backend#transfer(Transfer)}.
+     */
+    public record Transfer(Shape shape, BufferRef slot, Direction direction) {
+        public enum Direction { TO_BACKEND, TO_HOST }
+    }
 }
