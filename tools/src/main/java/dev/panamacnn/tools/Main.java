@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code bin/panama-cnn}. */
 @Command(name = "panama-cnn", mixinStandardHelpOptions = true, version = "panama-cnn 0.1.0",
         description = "Convolutional neural networks in pure Java (FFM + Vector API).",
-        subcommands = {InfoCommand.class, SummaryCommand.class, RunCommand.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {InfoCommand.class, SummaryCommand.class, RunCommand.class, DemoCommand.class, BenchCommand.class, BenchGemmCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
