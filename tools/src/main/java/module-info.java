@@ -3,6 +3,7 @@ module dev.panamacnn.tools {
     requires dev.panamacnn.core;
     requires dev.panamacnn.simd;
     requires dev.panamacnn.onnx;
+    requires dev.panamacnn.opencl;
     requires info.picocli;
     requires java.desktop; // ImageIO for `run --image`
 

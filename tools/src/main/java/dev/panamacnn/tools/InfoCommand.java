@@ -19,6 +19,13 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf("Vector API   %s: %d float lanes, %d-bit vectors%n",
                 VectorCapabilities.describe(), VectorCapabilities.floatLanes(), VectorCapabilities.vectorBits());
         System.out.printf("max heap     %d MiB%n", Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf("GEMM         %s%n", dev.panamacnn.simd.gemm.GemmConfig.describe());
+        if (dev.panamacnn.opencl.OpenCl.isAvailable()) {
+            System.out.println("OpenCL devices (--backend opencl; choose with -Dpanamacnn.opencl.device=N|name):");
+            System.out.print(dev.panamacnn.opencl.OpenCl.describeDevices().indent(2));
+        } else {
+            System.out.println("OpenCL       unavailable: " + dev.panamacnn.opencl.OpenCl.unavailableReason());
+        }
         return 0;
     }
 }

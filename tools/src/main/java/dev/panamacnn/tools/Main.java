@@ -15,7 +15,8 @@ public final class Main {
         // Errors from the library are user errors here: print the message, not a stack trace.
         cli.setExecutionExceptionHandler((ex, cmd, parse) -> {
             if (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-                    || ex instanceof java.io.IOException) {
+                    || ex instanceof java.io.IOException || ex instanceof UnsupportedOperationException
+                    || ex instanceof dev.panamacnn.opencl.OpenClException) {
                 cmd.getErr().println("error: " + ex.getMessage());
                 return 2;
             }
