@@ -1,6 +1,7 @@
 package dev.panamacnn.simd.gemm;
 
 import static dev.panamacnn.simd.gemm.GemmConfig.KC;
+import static dev.panamacnn.simd.gemm.GemmConfig.LANES;
 import static dev.panamacnn.simd.gemm.GemmConfig.MR;
 import static dev.panamacnn.simd.gemm.GemmConfig.NC;
 import static dev.panamacnn.simd.gemm.GemmConfig.NR;
@@ -83,6 +84,26 @@ final class GemmDriver implements ParallelTask {
         }
     }
 
+    /**
+     * An edge tile into the scratch tile, computing only as many vectors as its columns need and
+     * a remainder of up to {@link ColumnKernel#MAX_COLUMNS} columns with vectors along M.
+     */
+    private void partialTile(long aOff, MemorySegment bp, long bOff, int kc, int cols, MemorySegment tile) {
+        int vectors = cols / LANES, rest = cols % LANES;
+        if (rest > 0 && (rest > ColumnKernel.MAX_COLUMNS || !ColumnKernel.AVAILABLE)) {
+            vectors++;
+            rest = 0;
+        }
+        if (vectors == 2) {
+            MicroKernel.run(a, aOff, bp, bOff, kc, tile, 0, (long) NR * 4);
+        } else if (vectors == 1) {
+            MicroKernel.runHalf(a, aOff, bp, bOff, kc, tile, 0, (long) NR * 4);
+        }
+        for (int j = vectors * LANES; j < vectors * LANES + rest; j++) {
+            ColumnKernel.run(a, aOff, bp, bOff, kc, j, tile, GemmWorkspace.TILE_COLUMN_OFFSET);
+        }
+    }
+
     /** A panels [p0, p1) × B panels [q0, q1), q1 − q0 ≤ NC/NR, over all of K. */
     private void block(int p0, int p1, int q0, int q1, int worker) {
         int n0 = q0 * NR, nc = Math.min(q1 * NR, n) - n0;
@@ -127,7 +148,7 @@ final class GemmDriver implements ParallelTask {
                         }
                         if (last && epilogue != null) TileOps.epilogueFull(epilogue, c, cTile, cRs, i0, j0);
                     } else {
-                        MicroKernel.run(a, aOff, bp, bOffQ, kc, tile, 0, (long) NR * 4);
+                        partialTile(aOff, bp, bOffQ, kc, cols, tile);
                         TileOps.storeTile(tile, c, cTile, cRs, cCs, rows, cols, add);
                         if (last && epilogue != null) {
                             TileOps.epilogue(epilogue, c, cTile, cRs, cCs, i0, j0, rows, cols);

@@ -18,7 +18,7 @@ class SgemmAllocationTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void warmedUpCallsAllocateNothing(int threads) {
-        int m = 70, n = 333, k = 300; // edge tiles in M and N, two K blocks
+        int m = 70, n = 337, k = 300; // edge tiles in M and N (16 + 1 columns), two K blocks
         try (Arena arena = Arena.ofShared(); WorkerPool pool = WorkerPool.create(threads);
                 GemmWorkspace ws = GemmWorkspace.create(threads)) {
             MemorySegment a = fill(arena, (long) m * k), b = fill(arena, (long) k * n);
