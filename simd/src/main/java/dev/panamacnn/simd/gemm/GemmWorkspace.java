@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The scratch memory of the GEMM, allocated once: for each of {@code threads} workers a packed B
- * block (KC × NC floats, 512 KiB with the default blocking) and an MR × NR edge tile, plus a buffer for packing
+ * block (KC × NC floats, 768 KiB with the default blocking) and an MR × NR edge tile, plus a buffer for packing
  * a plain A operand that grows to the largest A seen (so only warm-up calls allocate). All memory
  * is native, 64-byte aligned and touched at creation.
  *
