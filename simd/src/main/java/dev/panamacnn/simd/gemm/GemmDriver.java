@@ -56,8 +56,11 @@ final class GemmDriver implements ParallelTask {
             nBlocks = minNBlocks;
             mBlocks = 1;
         } else if (nPanels >= 4 * threads) {
-            // Enough columns: split N only (equal panel counts), so B is packed once overall.
-            nBlocks = Math.min(nPanels, (minNBlocks + threads - 1) / threads * threads);
+            // Enough columns: split N only (equal panel counts), so B is packed once overall. About
+            // four tasks per thread, claimed dynamically, keep threads busy when one is slowed down
+            // (a shared host); smaller N blocks only re-read the A panels more often.
+            int tasks = Math.max(minNBlocks, 4 * threads);
+            nBlocks = Math.min(nPanels, (tasks + threads - 1) / threads * threads);
             mBlocks = 1;
         } else {
             // Few columns (e.g. late CNN layers): split M; re-packing the small B is cheap.
