@@ -41,6 +41,9 @@ final class GemmDriver implements ParallelTask {
     Epilogue epilogue;
     // Task grid.
     private int mBlocks, nBlocks, mPanels, nPanels;
+    // Packing all of B first (multi-threaded, few columns).
+    private MemorySegment packedWholeB;
+    private final ParallelTask packPanel = (q, worker) -> packPanel(q);
 
     GemmDriver(GemmWorkspace ws) {
         this.ws = ws;
@@ -63,9 +66,11 @@ final class GemmDriver implements ParallelTask {
             nBlocks = Math.min(nPanels, (tasks + threads - 1) / threads * threads);
             mBlocks = 1;
         } else {
-            // Few columns (e.g. late CNN layers): split M; re-packing the small B is cheap.
+            // Few columns (late CNN layers): split M. B is packed once, whole, by all threads (a
+            // task per panel) and then shared; each M block re-packing it cost up to 20 % here.
             nBlocks = minNBlocks;
-            mBlocks = Math.min(mPanels, threads);
+            mBlocks = Math.min(mPanels, 4 * threads);
+            if (bMode != B_PACKED) packWholeB(pool);
         }
         try {
             pool.run(nBlocks * mBlocks, this);
@@ -73,6 +78,27 @@ final class GemmDriver implements ParallelTask {
             a = b = c = null;
             packer = null;
             epilogue = null;
+        }
+    }
+
+    /** Packs all of B into the workspace in the {@link PackedB} layout and switches to it. */
+    private void packWholeB(WorkerPool pool) {
+        packedWholeB = ws.wholeB(PackedB.bytes(k, n));
+        pool.run(nPanels, packPanel);
+        bMode = B_PACKED;
+        b = packedWholeB;
+        bOff = 0;
+        packedWholeB = null;
+    }
+
+    /** Panel q of B over all of K, at its {@link PackedB} place. */
+    private void packPanel(int q) {
+        int n0 = q * NR, nc = Math.min(NR, n - n0);
+        long dst = (long) q * k * NR * 4;
+        if (bMode == B_PACKER) {
+            packer.pack(0, k, n0, nc, packedWholeB, dst);
+        } else {
+            Packing.packB(b, bOff, bRs, bCs, 0, k, n0, nc, packedWholeB, dst);
         }
     }
 
