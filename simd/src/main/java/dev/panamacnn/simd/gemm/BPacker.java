@@ -17,8 +17,10 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The GEMM calls it with {@code n0} a multiple of NR, {@code 1 ≤ nc ≤ }{@link GemmConfig#NC},
  * {@code 1 ≤ kc ≤ }{@link GemmConfig#KC}, {@code dst} native and 64-byte aligned at
- * {@code dstOffsetBytes}; {@link PackedB#pack(BPacker, int, int, java.lang.foreign.Arena)} calls it
- * once for the whole matrix. Calls for different blocks may run concurrently on different threads
+ * {@code dstOffsetBytes}. It may also be called with {@code k0 = 0, kc = K}: by
+ * {@link PackedB#pack(BPacker, int, int, java.lang.foreign.Arena)} for the whole matrix, and by a
+ * multi-threaded GEMM with few columns, which packs all of B once, a panel per call, into a
+ * buffer the threads share. Calls for different blocks may run concurrently on different threads
  * (each with its own {@code dst}), so an implementation must not keep mutable state.
  */
 @FunctionalInterface

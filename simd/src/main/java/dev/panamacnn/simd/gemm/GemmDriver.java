@@ -1,6 +1,7 @@
 package dev.panamacnn.simd.gemm;
 
 import static dev.panamacnn.simd.gemm.GemmConfig.KC;
+import static dev.panamacnn.simd.gemm.GemmConfig.LANES;
 import static dev.panamacnn.simd.gemm.GemmConfig.MR;
 import static dev.panamacnn.simd.gemm.GemmConfig.NC;
 import static dev.panamacnn.simd.gemm.GemmConfig.NR;
@@ -40,6 +41,9 @@ final class GemmDriver implements ParallelTask {
     Epilogue epilogue;
     // Task grid.
     private int mBlocks, nBlocks, mPanels, nPanels;
+    // Packing all of B first (multi-threaded, few columns).
+    private MemorySegment packedWholeB;
+    private final ParallelTask packPanel = (q, worker) -> packPanel(q);
 
     GemmDriver(GemmWorkspace ws) {
         this.ws = ws;
@@ -55,13 +59,18 @@ final class GemmDriver implements ParallelTask {
             nBlocks = minNBlocks;
             mBlocks = 1;
         } else if (nPanels >= 4 * threads) {
-            // Enough columns: split N only (equal panel counts), so B is packed once overall.
-            nBlocks = Math.min(nPanels, (minNBlocks + threads - 1) / threads * threads);
+            // Enough columns: split N only (equal panel counts), so B is packed once overall. About
+            // four tasks per thread, claimed dynamically, keep threads busy when one is slowed down
+            // (a shared host); smaller N blocks only re-read the A panels more often.
+            int tasks = Math.max(minNBlocks, 4 * threads);
+            nBlocks = Math.min(nPanels, (tasks + threads - 1) / threads * threads);
             mBlocks = 1;
         } else {
-            // Few columns (e.g. late CNN layers): split M; re-packing the small B is cheap.
+            // Few columns (late CNN layers): split M. B is packed once, whole, by all threads (a
+            // task per panel) and then shared; each M block re-packing it cost up to 20 % here.
             nBlocks = minNBlocks;
-            mBlocks = Math.min(mPanels, threads);
+            mBlocks = Math.min(mPanels, 4 * threads);
+            if (bMode != B_PACKED) packWholeB(pool);
         }
         try {
             pool.run(nBlocks * mBlocks, this);
@@ -69,6 +78,27 @@ final class GemmDriver implements ParallelTask {
             a = b = c = null;
             packer = null;
             epilogue = null;
+        }
+    }
+
+    /** Packs all of B into the workspace in the {@link PackedB} layout and switches to it. */
+    private void packWholeB(WorkerPool pool) {
+        packedWholeB = ws.wholeB(PackedB.bytes(k, n));
+        pool.run(nPanels, packPanel);
+        bMode = B_PACKED;
+        b = packedWholeB;
+        bOff = 0;
+        packedWholeB = null;
+    }
+
+    /** Panel q of B over all of K, at its {@link PackedB} place. */
+    private void packPanel(int q) {
+        int n0 = q * NR, nc = Math.min(NR, n - n0);
+        long dst = (long) q * k * NR * 4;
+        if (bMode == B_PACKER) {
+            packer.pack(0, k, n0, nc, packedWholeB, dst);
+        } else {
+            Packing.packB(b, bOff, bRs, bCs, 0, k, n0, nc, packedWholeB, dst);
         }
     }
 
@@ -80,6 +110,26 @@ final class GemmDriver implements ParallelTask {
         for (int qs = q0; qs < q1; qs += NC_PANELS) {
             int qe = Math.min(q1, qs + NC_PANELS);
             block(p0, p1, qs, qe, worker);
+        }
+    }
+
+    /**
+     * An edge tile into the scratch tile, computing only as many vectors as its columns need and
+     * a remainder of up to {@link ColumnKernel#MAX_COLUMNS} columns with vectors along M.
+     */
+    private void partialTile(long aOff, MemorySegment bp, long bOff, int kc, int cols, MemorySegment tile) {
+        int vectors = cols / LANES, rest = cols % LANES;
+        if (rest > 0 && (rest > ColumnKernel.MAX_COLUMNS || !ColumnKernel.AVAILABLE)) {
+            vectors++;
+            rest = 0;
+        }
+        if (vectors == 2) {
+            MicroKernel.run(a, aOff, bp, bOff, kc, tile, 0, (long) NR * 4);
+        } else if (vectors == 1) {
+            MicroKernel.runHalf(a, aOff, bp, bOff, kc, tile, 0, (long) NR * 4);
+        }
+        for (int j = vectors * LANES; j < vectors * LANES + rest; j++) {
+            ColumnKernel.run(a, aOff, bp, bOff, kc, j, tile, GemmWorkspace.TILE_COLUMN_OFFSET);
         }
     }
 
@@ -127,7 +177,7 @@ final class GemmDriver implements ParallelTask {
                         }
                         if (last && epilogue != null) TileOps.epilogueFull(epilogue, c, cTile, cRs, i0, j0);
                     } else {
-                        MicroKernel.run(a, aOff, bp, bOffQ, kc, tile, 0, (long) NR * 4);
+                        partialTile(aOff, bp, bOffQ, kc, cols, tile);
                         TileOps.storeTile(tile, c, cTile, cRs, cCs, rows, cols, add);
                         if (last && epilogue != null) {
                             TileOps.epilogue(epilogue, c, cTile, cRs, cCs, i0, j0, rows, cols);

@@ -10,21 +10,24 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The scratch memory of the GEMM, allocated once: for each of {@code threads} workers a packed B
- * block (KC × NC floats, 512 KiB with the default blocking) and an MR × NR edge tile, plus a buffer for packing
- * a plain A operand that grows to the largest A seen (so only warm-up calls allocate). All memory
+ * block (KC × NC floats, 768 KiB with the default blocking) and an MR × NR edge tile, plus buffers
+ * for packing a plain A operand and, in multi-threaded calls with few columns, all of B, which
+ * grow to the largest seen (so only warm-up calls allocate). All memory
  * is native, 64-byte aligned and touched at creation.
  *
  * <p>One GEMM at a time per workspace: it also holds the call's state, so that running a GEMM
  * allocates nothing on the Java heap. Use one workspace per concurrent caller.
  */
 public final class GemmWorkspace implements AutoCloseable {
+    /** Byte offset, in each scratch tile, of the MR floats where {@link ColumnKernel} puts a column. */
+    static final long TILE_COLUMN_OFFSET = (long) MR * NR * 4;
     private final int threads;
     private final Arena arena = Arena.ofShared();
     final MemorySegment[] bBlocks;
     final MemorySegment[] tiles;
     final GemmDriver driver;
-    private Arena aArena;
-    private MemorySegment aBuffer;
+    private final Growable packedA = new Growable();
+    private final Growable wholeB = new Growable();
     private boolean closed;
 
     private GemmWorkspace(int threads) {
@@ -33,7 +36,7 @@ public final class GemmWorkspace implements AutoCloseable {
         tiles = new MemorySegment[threads];
         for (int t = 0; t < threads; t++) {
             bBlocks[t] = arena.allocate((long) KC * NC * 4, 64); // zeroed, hence touched
-            tiles[t] = arena.allocate((long) MR * NR * 4, 64);
+            tiles[t] = arena.allocate(TILE_COLUMN_OFFSET + MR * 4, 64);
         }
         driver = new GemmDriver(this);
     }
@@ -51,12 +54,13 @@ public final class GemmWorkspace implements AutoCloseable {
     /** A buffer of at least {@code bytes} for packing a plain A; reallocated only to grow. */
     MemorySegment aBuffer(long bytes) {
         checkOpen();
-        if (aBuffer == null || aBuffer.byteSize() < bytes) {
-            if (aArena != null) aArena.close();
-            aArena = Arena.ofShared();
-            aBuffer = aArena.allocate(bytes, 64);
-        }
-        return aBuffer;
+        return packedA.atLeast(bytes);
+    }
+
+    /** A buffer of at least {@code bytes} for all of B, shared by the threads of one call. */
+    MemorySegment wholeB(long bytes) {
+        checkOpen();
+        return wholeB.atLeast(bytes);
     }
 
     void checkOpen() {
@@ -68,7 +72,29 @@ public final class GemmWorkspace implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        if (aArena != null) aArena.close();
+        packedA.close();
+        wholeB.close();
         arena.close();
+    }
+
+    /** Native memory that is replaced (and the old freed) only when a call needs more. */
+    private static final class Growable {
+        private Arena arena;
+        private MemorySegment segment;
+
+        MemorySegment atLeast(long bytes) {
+            if (segment == null || segment.byteSize() < bytes) {
+                close();
+                arena = Arena.ofShared();
+                segment = arena.allocate(bytes, 64);
+            }
+            return segment;
+        }
+
+        void close() {
+            if (arena != null) arena.close();
+            arena = null;
+            segment = null;
+        }
     }
 }

@@ -44,6 +44,16 @@ final class MicroKernel {
         }
     }
 
+    /** C[MR × L] = A-panel · the first vector of the B-panel (a last panel at most L columns wide). */
+    static void runHalf(MemorySegment a, long aOff, MemorySegment b, long bOff, int kc,
+            MemorySegment c, long cOff, long ldc) {
+        if (MR == 8) {
+            kernel8x1(a, aOff, b, bOff, kc, c, cOff, ldc);
+        } else {
+            kernel6x1(a, aOff, b, bOff, kc, c, cOff, ldc);
+        }
+    }
+
     // 8 rows × 2 vectors: 16 accumulators + 2 B vectors + 1 broadcast (AVX-512, 32 registers).
 
     private static void kernel8x2(MemorySegment a, long aOff, MemorySegment b, long bOff, int kc,
@@ -128,4 +138,68 @@ final class MicroKernel {
         c50.intoMemorySegment(c, cOff + 5 * ldc, NATIVE); c51.intoMemorySegment(c, cOff + 5 * ldc + VBYTES, NATIVE);
     }
 
+
+    // One vector wide: for a last B panel of at most L columns.
+
+    private static void kernel8x1(MemorySegment a, long aOff, MemorySegment b, long bOff, int kc,
+            MemorySegment c, long cOff, long ldc) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        FloatVector c6 = FloatVector.zero(S);
+        FloatVector c7 = FloatVector.zero(S);
+        long ap = aOff, bp = bOff;
+        for (int k = 0; k < kc; k++) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
+            c0 = FloatVector.broadcast(S, a.get(FLOAT, ap + 0)).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a.get(FLOAT, ap + 4)).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a.get(FLOAT, ap + 8)).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a.get(FLOAT, ap + 12)).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a.get(FLOAT, ap + 16)).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a.get(FLOAT, ap + 20)).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a.get(FLOAT, ap + 24)).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a.get(FLOAT, ap + 28)).fma(b0, c7);
+            ap += 32;
+            bp += 2 * VBYTES;
+        }
+        c0.intoMemorySegment(c, cOff, NATIVE);
+        c1.intoMemorySegment(c, cOff + ldc, NATIVE);
+        c2.intoMemorySegment(c, cOff + 2 * ldc, NATIVE);
+        c3.intoMemorySegment(c, cOff + 3 * ldc, NATIVE);
+        c4.intoMemorySegment(c, cOff + 4 * ldc, NATIVE);
+        c5.intoMemorySegment(c, cOff + 5 * ldc, NATIVE);
+        c6.intoMemorySegment(c, cOff + 6 * ldc, NATIVE);
+        c7.intoMemorySegment(c, cOff + 7 * ldc, NATIVE);
+    }
+
+    private static void kernel6x1(MemorySegment a, long aOff, MemorySegment b, long bOff, int kc,
+            MemorySegment c, long cOff, long ldc) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        long ap = aOff, bp = bOff;
+        for (int k = 0; k < kc; k++) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bp, NATIVE);
+            c0 = FloatVector.broadcast(S, a.get(FLOAT, ap + 0)).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a.get(FLOAT, ap + 4)).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a.get(FLOAT, ap + 8)).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a.get(FLOAT, ap + 12)).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a.get(FLOAT, ap + 16)).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a.get(FLOAT, ap + 20)).fma(b0, c5);
+            ap += 24;
+            bp += 2 * VBYTES;
+        }
+        c0.intoMemorySegment(c, cOff, NATIVE);
+        c1.intoMemorySegment(c, cOff + ldc, NATIVE);
+        c2.intoMemorySegment(c, cOff + 2 * ldc, NATIVE);
+        c3.intoMemorySegment(c, cOff + 3 * ldc, NATIVE);
+        c4.intoMemorySegment(c, cOff + 4 * ldc, NATIVE);
+        c5.intoMemorySegment(c, cOff + 5 * ldc, NATIVE);
+    }
 }

@@ -10,8 +10,9 @@ import java.util.Objects;
  * vector store path). Every entry point validates all shapes and bounds before touching memory.
  *
  * <p>Given a {@link GemmWorkspace} and a {@link WorkerPool} these methods allocate nothing on the
- * Java heap once warmed up; the result is bit-identical for every thread count. The three ways to
- * supply the operands:
+ * Java heap once warmed up; the result is bit-identical for every thread count. With a pool of more
+ * than one thread, every segment must be usable from the pool's threads (a shared, global or auto
+ * arena, as tensors are). The three ways to supply the operands:
  * <ul>
  *   <li>{@link PackedA} with a {@link BPacker} (a convolution packing B straight from an image);
  *   <li>{@link PackedA} with a {@link PackedB} (both sides prepared once);

@@ -1,5 +1,6 @@
 package dev.panamacnn.simd.gemm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
 
 import dev.panamacnn.core.exec.WorkerPool;
@@ -66,6 +67,13 @@ class SgemmPropertyTest {
                 .forAll(dim(GemmConfig.MR), dim(GemmConfig.NR), dim(GemmConfig.KC),
                         Generate.longRange(0, Long.MAX_VALUE))
                 .checkAssert((m, n, k, seed) -> check(m, n, k, seed, true));
+    }
+
+    @Test
+    void runsWithTheRequestedVectorSize() {
+        // The second Surefire execution sets panamacnn.gemm.vectorBits=256 to test the 6 x 16 kernel.
+        Integer bits = Integer.getInteger("panamacnn.gemm.vectorBits");
+        if (bits != null) assertEquals(bits, GemmConfig.LANES * 32, GemmConfig.describe());
     }
 
     @Test
