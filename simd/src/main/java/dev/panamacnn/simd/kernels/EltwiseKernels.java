@@ -1,8 +1,12 @@
 package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -18,7 +22,8 @@ import jdk.incubator.vector.VectorOperators;
  * {@code [from, to)} relative to every operand's offset, so callers split a tensor's flat range
  * across threads. The output may be an input at the same offset (in place); other overlaps are
  * not allowed. Clamp bounds: ReLU = [0, +∞], ReLU6 = [0, 6], none = [−∞, +∞]; NaN propagates.
- * Nothing is allocated. Vectors of {@link Vec#L} floats, the tail masked.
+ * Nothing is allocated. Vectors of {@link Vec#L} floats, the tail masked (or scalar when a
+ * vector there would stick out of the segment; see {@link Vec#fits}).
  *
  * <p><b>Accuracy.</b> Add and clamp are exact (the same float operations as the reference).
  * Sigmoid is {@code 1 / (1 + exp(−x))} and tanh is {@code lanewise(TANH)}, both on the Vector
@@ -48,11 +53,16 @@ public final class EltwiseKernels {
                     .add(FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER));
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER);
         }
-        if (i < to) {
-            VectorMask<Float> m = F.indexInRange(0L, to - i);
+        if (i < to && fits(a, ab + i * 4) && fits(b, bb + i * 4) && fits(y, yb + i * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector v = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER, m)
                     .add(FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER, m));
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            return;
+        }
+        for (; i < to; i++) { // a tail at the end of a segment
+            float v = a.getAtIndex(JAVA_FLOAT, aOff + i) + b.getAtIndex(JAVA_FLOAT, bOff + i);
+            y.setAtIndex(JAVA_FLOAT, yOff + i, Math.min(Math.max(v, lo), hi));
         }
     }
 
@@ -69,10 +79,14 @@ public final class EltwiseKernels {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER);
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER);
         }
-        if (i < to) {
-            VectorMask<Float> m = F.indexInRange(0L, to - i);
+        if (i < to && fits(x, xb + i * 4) && fits(y, yb + i * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m);
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            return;
+        }
+        for (; i < to; i++) { // a tail at the end of a segment
+            y.setAtIndex(JAVA_FLOAT, yOff + i, Math.min(Math.max(x.getAtIndex(JAVA_FLOAT, xOff + i), lo), hi));
         }
     }
 
@@ -86,10 +100,15 @@ public final class EltwiseKernels {
             FloatVector e = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER).neg().lanewise(VectorOperators.EXP);
             one.div(one.add(e)).intoMemorySegment(y, yb + i * 4, ORDER);
         }
-        if (i < to) {
-            VectorMask<Float> m = F.indexInRange(0L, to - i);
+        if (i < to && fits(x, xb + i * 4) && fits(y, yb + i * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector e = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m).neg().lanewise(VectorOperators.EXP);
             one.div(one.add(e)).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            return;
+        }
+        for (; i < to; i++) { // a tail at the end of a segment: the reference's formula
+            double v = x.getAtIndex(JAVA_FLOAT, xOff + i);
+            y.setAtIndex(JAVA_FLOAT, yOff + i, (float) (1.0 / (1.0 + Math.exp(-v))));
         }
     }
 
@@ -102,10 +121,14 @@ public final class EltwiseKernels {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER);
             v.lanewise(VectorOperators.TANH).intoMemorySegment(y, yb + i * 4, ORDER);
         }
-        if (i < to) {
-            VectorMask<Float> m = F.indexInRange(0L, to - i);
+        if (i < to && fits(x, xb + i * 4) && fits(y, yb + i * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m);
             v.lanewise(VectorOperators.TANH).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            return;
+        }
+        for (; i < to; i++) { // a tail at the end of a segment
+            y.setAtIndex(JAVA_FLOAT, yOff + i, (float) Math.tanh(x.getAtIndex(JAVA_FLOAT, xOff + i)));
         }
     }
 

@@ -1,9 +1,12 @@
 package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -86,12 +89,29 @@ public final class NormKernels {
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         for (int p = from; p < to; ) {
             int c = p % channels, run = Math.min(to - p, channels - c);
-            for (int k = 0; k < run; k += L) {
-                VectorMask<Float> m = F.indexInRange(0L, run - k);
-                FloatVector sc = FloatVector.fromMemorySegment(F, scale, (scaleOff + c + k) * 4, ORDER, m);
-                FloatVector sh = FloatVector.fromMemorySegment(F, shift, (shiftOff + c + k) * 4, ORDER, m);
-                FloatVector v = FloatVector.fromMemorySegment(F, x, (xOff + p + k) * 4, ORDER, m).fma(sc, sh);
-                v.max(vlo).min(vhi).intoMemorySegment(y, (yOff + p + k) * 4, ORDER, m);
+            int k = 0;
+            for (; k + L <= run; k += L) {
+                FloatVector sc = FloatVector.fromMemorySegment(F, scale, (scaleOff + c + k) * 4, ORDER);
+                FloatVector sh = FloatVector.fromMemorySegment(F, shift, (shiftOff + c + k) * 4, ORDER);
+                FloatVector v = FloatVector.fromMemorySegment(F, x, (xOff + p + k) * 4, ORDER).fma(sc, sh);
+                v.max(vlo).min(vhi).intoMemorySegment(y, (yOff + p + k) * 4, ORDER);
+            }
+            if (k < run) {
+                long sAt = (scaleOff + c + k) * 4, hAt = (shiftOff + c + k) * 4;
+                long xAt = (xOff + p + k) * 4, yAt = (yOff + p + k) * 4;
+                if (fits(scale, sAt) && fits(shift, hAt) && fits(x, xAt) && fits(y, yAt)) {
+                    VectorMask<Float> m = IOTA.compare(LT, run - k);
+                    FloatVector sc = FloatVector.fromMemorySegment(F, scale, sAt, ORDER, m);
+                    FloatVector sh = FloatVector.fromMemorySegment(F, shift, hAt, ORDER, m);
+                    FloatVector v = FloatVector.fromMemorySegment(F, x, xAt, ORDER, m).fma(sc, sh);
+                    v.max(vlo).min(vhi).intoMemorySegment(y, yAt, ORDER, m);
+                } else {
+                    for (int e = k; e < run; e++) { // at the end of a segment
+                        float v = Math.fma(x.getAtIndex(JAVA_FLOAT, xOff + p + e),
+                                scale.getAtIndex(JAVA_FLOAT, scaleOff + c + e), shift.getAtIndex(JAVA_FLOAT, shiftOff + c + e));
+                        y.setAtIndex(JAVA_FLOAT, yOff + p + e, Math.min(Math.max(v, lo), hi));
+                    }
+                }
             }
             p += run;
         }
@@ -113,10 +133,16 @@ public final class NormKernels {
                 FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER).fma(sc, sh);
                 v.max(vlo).min(vhi).intoMemorySegment(y, yb + k * 4L, ORDER);
             }
-            if (k < inner) {
-                VectorMask<Float> m = F.indexInRange(0L, inner - k);
+            if (k < inner && fits(x, xb + k * 4L) && fits(y, yb + k * 4L)) {
+                VectorMask<Float> m = IOTA.compare(LT, inner - k);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER, m).fma(sc, sh);
                 v.max(vlo).min(vhi).intoMemorySegment(y, yb + k * 4L, ORDER, m);
+                continue;
+            }
+            float s0 = scale.getAtIndex(JAVA_FLOAT, scaleOff + c), h0 = shift.getAtIndex(JAVA_FLOAT, shiftOff + c);
+            for (; k < inner; k++) { // at the end of a segment
+                float v = Math.fma(x.get(JAVA_FLOAT, xb + k * 4L), s0, h0);
+                y.set(JAVA_FLOAT, yb + k * 4L, Math.min(Math.max(v, lo), hi));
             }
         }
     }
@@ -330,11 +356,13 @@ public final class NormKernels {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER);
             v.fma(vsc, vsh).intoMemorySegment(y, yb + k * 4L, ORDER);
         }
-        if (k < n) {
-            VectorMask<Float> msk = F.indexInRange(0L, n - k);
+        if (k < n && fits(x, xb + k * 4L) && fits(y, yb + k * 4L)) {
+            VectorMask<Float> msk = IOTA.compare(LT, n - k);
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER, msk);
             v.fma(vsc, vsh).intoMemorySegment(y, yb + k * 4L, ORDER, msk);
+            return;
         }
+        for (; k < n; k++) y.set(JAVA_FLOAT, yb + k * 4L, Math.fma(x.get(JAVA_FLOAT, xb + k * 4L), sc, sh)); // segment end
     }
 
     /** Σ x over {@code n} floats: float vectors, two accumulators, masked tail; reduced in double. */
@@ -347,10 +375,13 @@ public final class NormKernels {
             a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER));
         }
         for (; k < bound; k += L) a0 = a0.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
-        if (k < n) {
-            a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, F.indexInRange(0L, n - k)));
+        if (k < n && fits(x, base + k * 4L)) {
+            a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, IOTA.compare(LT, n - k)));
+            k = n;
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) sum += x.get(JAVA_FLOAT, base + k * 4L); // segment end
+        return sum;
     }
 
     /** Σ (x − mu)² over {@code n} floats, as {@link #planeSum}. */
@@ -368,13 +399,19 @@ public final class NormKernels {
             FloatVector d = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER).sub(mu);
             a0 = d.fma(d, a0);
         }
-        if (k < n) {
-            VectorMask<Float> msk = F.indexInRange(0L, n - k);
+        if (k < n && fits(x, base + k * 4L)) {
+            VectorMask<Float> msk = IOTA.compare(LT, n - k);
             // Masked-off lanes load 0; zero their deviation too.
             FloatVector d = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, msk).sub(mu);
             d = d.blend(0f, msk.not());
             a1 = d.fma(d, a1);
+            k = n;
         }
-        return a0.add(a1).reduceLanes(VectorOperators.ADD);
+        double sq = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) { // segment end
+            float d = x.get(JAVA_FLOAT, base + k * 4L) - mu;
+            sq += d * d;
+        }
+        return sq;
     }
 }

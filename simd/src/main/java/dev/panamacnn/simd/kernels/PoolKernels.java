@@ -2,10 +2,13 @@ package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.EVEN;
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ODD;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import dev.panamacnn.core.ops.Pool2dSpec;
 import java.lang.foreign.MemorySegment;
@@ -72,11 +75,13 @@ public final class PoolKernels {
                 acc1 = acc1.add(FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER));
             }
             for (; k < bound; k += L) acc0 = acc0.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
-            if (k < planeSize) {
-                VectorMask<Float> m = F.indexInRange(0L, planeSize - k);
+            if (k < planeSize && fits(x, base + k * 4L)) {
+                VectorMask<Float> m = IOTA.compare(LT, planeSize - k);
                 acc1 = acc1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, m));
+                k = planeSize;
             }
             double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            for (; k < planeSize; k++) sum += x.get(JAVA_FLOAT, base + k * 4L); // segment end
             y.setAtIndex(JAVA_FLOAT, yOff + p, (float) (sum / planeSize));
         }
     }
@@ -96,12 +101,15 @@ public final class PoolKernels {
                 acc1 = acc1.max(FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER));
             }
             for (; k < bound; k += L) acc0 = acc0.max(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
-            if (k < planeSize) {
-                VectorMask<Float> m = F.indexInRange(0L, planeSize - k);
+            if (k < planeSize && fits(x, base + k * 4L)) {
+                VectorMask<Float> m = IOTA.compare(LT, planeSize - k);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, m);
                 acc1 = acc1.lanewise(VectorOperators.MAX, v, m);
+                k = planeSize;
             }
-            y.setAtIndex(JAVA_FLOAT, yOff + p, acc0.max(acc1).reduceLanes(VectorOperators.MAX));
+            float max = acc0.max(acc1).reduceLanes(VectorOperators.MAX);
+            for (; k < planeSize; k++) max = Math.max(max, x.get(JAVA_FLOAT, base + k * 4L)); // segment end
+            y.setAtIndex(JAVA_FLOAT, yOff + p, max);
         }
     }
 

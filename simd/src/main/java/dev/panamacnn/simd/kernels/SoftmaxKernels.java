@@ -1,8 +1,12 @@
 package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -50,12 +54,14 @@ public final class SoftmaxKernels {
         FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY); // local: see Vec
         int bound = F.loopBound(len), k = 0;
         for (; k < bound; k += L) mx = mx.max(FloatVector.fromMemorySegment(F, x, at + k * 4L, ORDER));
-        if (k < len) {
-            VectorMask<Float> tail = F.indexInRange(0L, len - k);
+        if (k < len && fits(x, at + k * 4L)) {
+            VectorMask<Float> tail = IOTA.compare(LT, len - k);
             FloatVector v = FloatVector.fromMemorySegment(F, x, at + k * 4L, ORDER, tail);
-            mx = mx.lanewise(VectorOperators.MAX, v, tail);
+            return mx.lanewise(VectorOperators.MAX, v, tail).reduceLanes(VectorOperators.MAX);
         }
-        return mx.reduceLanes(VectorOperators.MAX);
+        float max = mx.reduceLanes(VectorOperators.MAX);
+        for (; k < len; k++) max = Math.max(max, x.get(JAVA_FLOAT, at + k * 4L)); // segment end
+        return max;
     }
 
     /** {@code y = exp(x − max)}; returns Σ y. */
@@ -69,14 +75,20 @@ public final class SoftmaxKernels {
             e.intoMemorySegment(y, yAt + k * 4L, ORDER);
             sum = sum.add(e);
         }
-        if (k < len) {
-            VectorMask<Float> tail = F.indexInRange(0L, len - k);
+        if (k < len && fits(x, xAt + k * 4L) && fits(y, yAt + k * 4L)) {
+            VectorMask<Float> tail = IOTA.compare(LT, len - k);
             FloatVector e = FloatVector.fromMemorySegment(F, x, xAt + k * 4L, ORDER, tail).sub(max)
                     .lanewise(VectorOperators.EXP);
             e.intoMemorySegment(y, yAt + k * 4L, ORDER, tail);
-            sum = sum.add(e, tail);
+            return sum.add(e, tail).reduceLanes(VectorOperators.ADD);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        float total = sum.reduceLanes(VectorOperators.ADD);
+        for (; k < len; k++) { // segment end
+            float e = (float) Math.exp(x.get(JAVA_FLOAT, xAt + k * 4L) - max);
+            y.set(JAVA_FLOAT, yAt + k * 4L, e);
+            total += e;
+        }
+        return total;
     }
 
     /** {@code y *= s} over the row at byte offset {@code at}. */
@@ -85,10 +97,12 @@ public final class SoftmaxKernels {
         for (; k < bound; k += L) {
             FloatVector.fromMemorySegment(F, y, at + k * 4L, ORDER).mul(s).intoMemorySegment(y, at + k * 4L, ORDER);
         }
-        if (k < len) {
-            VectorMask<Float> tail = F.indexInRange(0L, len - k);
+        if (k < len && fits(y, at + k * 4L)) {
+            VectorMask<Float> tail = IOTA.compare(LT, len - k);
             FloatVector v = FloatVector.fromMemorySegment(F, y, at + k * 4L, ORDER, tail);
             v.mul(s).intoMemorySegment(y, at + k * 4L, ORDER, tail);
+            return;
         }
+        for (; k < len; k++) y.set(JAVA_FLOAT, at + k * 4L, y.get(JAVA_FLOAT, at + k * 4L) * s); // segment end
     }
 }
