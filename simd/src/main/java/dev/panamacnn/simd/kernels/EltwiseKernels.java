@@ -5,7 +5,6 @@ import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
 import static dev.panamacnn.simd.kernels.Vec.fits;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.lang.foreign.MemorySegment;
@@ -60,10 +59,7 @@ public final class EltwiseKernels {
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER, m);
             return;
         }
-        for (; i < to; i++) { // a tail at the end of a segment
-            float v = a.getAtIndex(JAVA_FLOAT, aOff + i) + b.getAtIndex(JAVA_FLOAT, bOff + i);
-            y.setAtIndex(JAVA_FLOAT, yOff + i, Math.min(Math.max(v, lo), hi));
-        }
+        Tails.addClamp(a, ab, b, bb, y, yb, i, to, lo, hi);
     }
 
     /** {@code y = min(max(x, lo), hi)}: ReLU, ReLU6 or any clip. */
@@ -85,9 +81,7 @@ public final class EltwiseKernels {
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER, m);
             return;
         }
-        for (; i < to; i++) { // a tail at the end of a segment
-            y.setAtIndex(JAVA_FLOAT, yOff + i, Math.min(Math.max(x.getAtIndex(JAVA_FLOAT, xOff + i), lo), hi));
-        }
+        Tails.clamp(x, xb, y, yb, i, to, lo, hi);
     }
 
     /** {@code y = 1 / (1 + e^−x)}. */
@@ -106,10 +100,7 @@ public final class EltwiseKernels {
             one.div(one.add(e)).intoMemorySegment(y, yb + i * 4, ORDER, m);
             return;
         }
-        for (; i < to; i++) { // a tail at the end of a segment: the reference's formula
-            double v = x.getAtIndex(JAVA_FLOAT, xOff + i);
-            y.setAtIndex(JAVA_FLOAT, yOff + i, (float) (1.0 / (1.0 + Math.exp(-v))));
-        }
+        Tails.sigmoid(x, xb, y, yb, i, to);
     }
 
     /** {@code y = tanh(x)}. */
@@ -127,9 +118,7 @@ public final class EltwiseKernels {
             v.lanewise(VectorOperators.TANH).intoMemorySegment(y, yb + i * 4, ORDER, m);
             return;
         }
-        for (; i < to; i++) { // a tail at the end of a segment
-            y.setAtIndex(JAVA_FLOAT, yOff + i, (float) Math.tanh(x.getAtIndex(JAVA_FLOAT, xOff + i)));
-        }
+        Tails.tanh(x, xb, y, yb, i, to);
     }
 
     private static void checkUnary(String op, MemorySegment x, long xOff, MemorySegment y,

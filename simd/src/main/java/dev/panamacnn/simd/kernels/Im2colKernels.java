@@ -92,7 +92,7 @@ public final class Im2colKernels {
             zero.intoMemorySegment(s, b + k * 4L, ORDER, IOTA.compare(LT, n - k));
             return;
         }
-        for (; k < n; k++) s.set(JAVA_FLOAT, b + k * 4L, 0f); // segment end
+        Tails.zero(s, b, k, n);
     }
 
     private static void copy(MemorySegment x, long src, MemorySegment y, long dst, int n) {
@@ -106,7 +106,7 @@ public final class Im2colKernels {
             FloatVector.fromMemorySegment(F, x, sb + k * 4L, ORDER, m).intoMemorySegment(y, db + k * 4L, ORDER, m);
             return;
         }
-        for (; k < n; k++) y.set(JAVA_FLOAT, db + k * 4L, x.get(JAVA_FLOAT, sb + k * 4L)); // segment end
+        Tails.copy(x, sb, y, db, k, n);
     }
 
     /** n outputs {@code x[src + k·stride]}; vectors (stride 2) only while a‖b ends before rowEnd. */

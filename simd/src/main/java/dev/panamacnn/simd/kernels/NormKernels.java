@@ -86,35 +86,40 @@ public final class NormKernels {
                                             long scaleOff, MemorySegment shift, long shiftOff,
                                             MemorySegment y, long yOff, int channels, float lo,
                                             float hi, int from, int to) {
-        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         for (int p = from; p < to; ) {
             int c = p % channels, run = Math.min(to - p, channels - c);
-            int k = 0;
-            for (; k + L <= run; k += L) {
-                FloatVector sc = FloatVector.fromMemorySegment(F, scale, (scaleOff + c + k) * 4, ORDER);
-                FloatVector sh = FloatVector.fromMemorySegment(F, shift, (shiftOff + c + k) * 4, ORDER);
-                FloatVector v = FloatVector.fromMemorySegment(F, x, (xOff + p + k) * 4, ORDER).fma(sc, sh);
-                v.max(vlo).min(vhi).intoMemorySegment(y, (yOff + p + k) * 4, ORDER);
-            }
-            if (k < run) {
-                long sAt = (scaleOff + c + k) * 4, hAt = (shiftOff + c + k) * 4;
-                long xAt = (xOff + p + k) * 4, yAt = (yOff + p + k) * 4;
-                if (fits(scale, sAt) && fits(shift, hAt) && fits(x, xAt) && fits(y, yAt)) {
-                    VectorMask<Float> m = IOTA.compare(LT, run - k);
-                    FloatVector sc = FloatVector.fromMemorySegment(F, scale, sAt, ORDER, m);
-                    FloatVector sh = FloatVector.fromMemorySegment(F, shift, hAt, ORDER, m);
-                    FloatVector v = FloatVector.fromMemorySegment(F, x, xAt, ORDER, m).fma(sc, sh);
-                    v.max(vlo).min(vhi).intoMemorySegment(y, yAt, ORDER, m);
-                } else {
-                    for (int e = k; e < run; e++) { // at the end of a segment
-                        float v = Math.fma(x.getAtIndex(JAVA_FLOAT, xOff + p + e),
-                                scale.getAtIndex(JAVA_FLOAT, scaleOff + c + e), shift.getAtIndex(JAVA_FLOAT, shiftOff + c + e));
-                        y.setAtIndex(JAVA_FLOAT, yOff + p + e, Math.min(Math.max(v, lo), hi));
-                    }
-                }
-            }
+            affineRun(x, xOff + p, scale, scaleOff + c, shift, shiftOff + c, y, yOff + p, run, lo, hi);
             p += run;
         }
+    }
+
+    /**
+     * {@code y[k] = clamp(x[k]·scale[k] + shift[k])} for {@code k < n}, all element offsets. A
+     * method of its own: with the run loop around it, C2 kept re-speculating on the run lengths
+     * of the property tests (profile-predicate traps) and settled in C1 code that allocates.
+     */
+    private static void affineRun(MemorySegment x, long xAt, MemorySegment scale, long sAt,
+                                  MemorySegment shift, long hAt, MemorySegment y, long yAt, int n,
+                                  float lo, float hi) {
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector sc = FloatVector.fromMemorySegment(F, scale, (sAt + k) * 4, ORDER);
+            FloatVector sh = FloatVector.fromMemorySegment(F, shift, (hAt + k) * 4, ORDER);
+            FloatVector v = FloatVector.fromMemorySegment(F, x, (xAt + k) * 4, ORDER).fma(sc, sh);
+            v.max(vlo).min(vhi).intoMemorySegment(y, (yAt + k) * 4, ORDER);
+        }
+        if (k == n) return;
+        if (fits(scale, (sAt + k) * 4) && fits(shift, (hAt + k) * 4) && fits(x, (xAt + k) * 4)
+                && fits(y, (yAt + k) * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, n - k);
+            FloatVector sc = FloatVector.fromMemorySegment(F, scale, (sAt + k) * 4, ORDER, m);
+            FloatVector sh = FloatVector.fromMemorySegment(F, shift, (hAt + k) * 4, ORDER, m);
+            FloatVector v = FloatVector.fromMemorySegment(F, x, (xAt + k) * 4, ORDER, m).fma(sc, sh);
+            v.max(vlo).min(vhi).intoMemorySegment(y, (yAt + k) * 4, ORDER, m);
+            return;
+        }
+        Tails.affine(x, xAt * 4, scale, sAt * 4, shift, hAt * 4, y, yAt * 4, k, n, lo, hi);
     }
 
     /** Planes of {@code inner ≥ 2} floats, each with its channel's scale and shift broadcast. */
@@ -139,11 +144,8 @@ public final class NormKernels {
                 v.max(vlo).min(vhi).intoMemorySegment(y, yb + k * 4L, ORDER, m);
                 continue;
             }
-            float s0 = scale.getAtIndex(JAVA_FLOAT, scaleOff + c), h0 = shift.getAtIndex(JAVA_FLOAT, shiftOff + c);
-            for (; k < inner; k++) { // at the end of a segment
-                float v = Math.fma(x.get(JAVA_FLOAT, xb + k * 4L), s0, h0);
-                y.set(JAVA_FLOAT, yb + k * 4L, Math.min(Math.max(v, lo), hi));
-            }
+            Tails.scaleShift(x, xb, y, yb, k, inner, scale.getAtIndex(JAVA_FLOAT, scaleOff + c),
+                    shift.getAtIndex(JAVA_FLOAT, shiftOff + c), lo, hi);
         }
     }
 
@@ -362,7 +364,7 @@ public final class NormKernels {
             v.fma(vsc, vsh).intoMemorySegment(y, yb + k * 4L, ORDER, msk);
             return;
         }
-        for (; k < n; k++) y.set(JAVA_FLOAT, yb + k * 4L, Math.fma(x.get(JAVA_FLOAT, xb + k * 4L), sc, sh)); // segment end
+        Tails.scaleShift(x, xb, y, yb, k, n, sc, sh, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     }
 
     /** Σ x over {@code n} floats: float vectors, two accumulators, masked tail; reduced in double. */
@@ -380,8 +382,7 @@ public final class NormKernels {
             k = n;
         }
         double sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
-        for (; k < n; k++) sum += x.get(JAVA_FLOAT, base + k * 4L); // segment end
-        return sum;
+        return k < n ? sum + Tails.sum(x, base, k, n) : sum;
     }
 
     /** Σ (x − mu)² over {@code n} floats, as {@link #planeSum}. */
@@ -408,10 +409,6 @@ public final class NormKernels {
             k = n;
         }
         double sq = a0.add(a1).reduceLanes(VectorOperators.ADD);
-        for (; k < n; k++) { // segment end
-            float d = x.get(JAVA_FLOAT, base + k * 4L) - mu;
-            sq += d * d;
-        }
-        return sq;
+        return k < n ? sq + Tails.squaredDeviation(x, base, k, n, mu) : sq;
     }
 }

@@ -81,7 +81,7 @@ public final class PoolKernels {
                 k = planeSize;
             }
             double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-            for (; k < planeSize; k++) sum += x.get(JAVA_FLOAT, base + k * 4L); // segment end
+            if (k < planeSize) sum += Tails.sum(x, base, k, planeSize);
             y.setAtIndex(JAVA_FLOAT, yOff + p, (float) (sum / planeSize));
         }
     }
@@ -108,7 +108,7 @@ public final class PoolKernels {
                 k = planeSize;
             }
             float max = acc0.max(acc1).reduceLanes(VectorOperators.MAX);
-            for (; k < planeSize; k++) max = Math.max(max, x.get(JAVA_FLOAT, base + k * 4L)); // segment end
+            if (k < planeSize) max = Tails.max(x, base, k, planeSize, max);
             y.setAtIndex(JAVA_FLOAT, yOff + p, max);
         }
     }
@@ -123,13 +123,20 @@ public final class PoolKernels {
         int jHi = Windows.endWithin(w, pl, sw, kw - 1, ow);
         int vecEnd = sw <= 2 ? Windows.vectorEnd(w, pl, sw, Windows.blockReach(sw, kw), jHi) : 0;
         boolean vector = vecEnd - jLo >= L;
+        // ResNet's stem (3×3, stride 2, left padding 1): rows whose three input rows exist go
+        // to MaxPool3x3s2 for columns [0, jEnd), the rest below.
+        int jEnd = Math.min(ow, Math.min(w / 2, (w - 2 * L) / 2 + L));
+        boolean stem = s.kernelH() == 3 && kw == 3 && sw == 2 && pl == 1 && w >= 2 * L && jEnd >= L;
         for (int i = 0; i < oh; i++) {
             int y0 = i * s.strideH() - s.padTop();
             int ya = Math.max(y0, 0);
             int yb = Math.min(Math.min(y0 + s.kernelH(), h + s.padBottom()), h);
             long yRow = yp + (long) i * ow;
             int j = 0;
-            if (vector) {
+            if (stem && yb - ya == 3) {
+                MaxPool3x3s2.row(x, xp + (long) ya * w, w, y, yRow, jEnd);
+                j = jEnd;
+            } else if (vector) {
                 for (; j < jLo; j++) {
                     y.setAtIndex(JAVA_FLOAT, yRow + j, maxWindow(x, xp, w, ya, yb, j, s));
                 }

@@ -5,7 +5,6 @@ import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
 import static dev.panamacnn.simd.kernels.Vec.fits;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.lang.foreign.MemorySegment;
@@ -59,9 +58,7 @@ public final class SoftmaxKernels {
             FloatVector v = FloatVector.fromMemorySegment(F, x, at + k * 4L, ORDER, tail);
             return mx.lanewise(VectorOperators.MAX, v, tail).reduceLanes(VectorOperators.MAX);
         }
-        float max = mx.reduceLanes(VectorOperators.MAX);
-        for (; k < len; k++) max = Math.max(max, x.get(JAVA_FLOAT, at + k * 4L)); // segment end
-        return max;
+        return Tails.max(x, at, k, len, mx.reduceLanes(VectorOperators.MAX));
     }
 
     /** {@code y = exp(x − max)}; returns Σ y. */
@@ -82,13 +79,7 @@ public final class SoftmaxKernels {
             e.intoMemorySegment(y, yAt + k * 4L, ORDER, tail);
             return sum.add(e, tail).reduceLanes(VectorOperators.ADD);
         }
-        float total = sum.reduceLanes(VectorOperators.ADD);
-        for (; k < len; k++) { // segment end
-            float e = (float) Math.exp(x.get(JAVA_FLOAT, xAt + k * 4L) - max);
-            y.set(JAVA_FLOAT, yAt + k * 4L, e);
-            total += e;
-        }
-        return total;
+        return sum.reduceLanes(VectorOperators.ADD) + Tails.expMinusMax(x, xAt, y, yAt, k, len, max);
     }
 
     /** {@code y *= s} over the row at byte offset {@code at}. */
@@ -103,6 +94,6 @@ public final class SoftmaxKernels {
             v.mul(s).intoMemorySegment(y, at + k * 4L, ORDER, tail);
             return;
         }
-        for (; k < len; k++) y.set(JAVA_FLOAT, at + k * 4L, y.get(JAVA_FLOAT, at + k * 4L) * s); // segment end
+        Tails.scale(y, at, k, len, s);
     }
 }
