@@ -125,56 +125,71 @@ final class Depthwise3x3 {
 
     // ------------------------------------------------------------------ edges
 
-    /** Outputs {@code [0, L)} of one row, stride 1 (needs {@code wd ≥ L + 1}). */
+    /** Outputs {@code [0, L)} of every row, stride 1 (needs {@code wd ≥ L + 1}); one call per plane. */
     static void leftS1(MemorySegment x, long xp, MemorySegment w, long wc, float b, MemorySegment y,
-                       long yRow, int h, int wd, int y0, float lo, float hi) {
-        FloatVector acc = FloatVector.broadcast(F, b);
-        for (int p = 0; p < 3; p++) {
-            int yy = y0 + p;
-            if (yy < 0 || yy >= h) continue;
-            long row = (xp + (long) yy * wd) * 4;
-            FloatVector v = FloatVector.fromMemorySegment(F, x, row, ORDER); // columns 0 … L−1
-            acc = v.unslice(1).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p)), acc);
-            acc = v.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
-            acc = FloatVector.fromMemorySegment(F, x, row + 4, ORDER)
-                    .fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
+                       long yp, int h, int wd, int oh, int ow, int sh, int pt,
+                       float lo, float hi) {
+        for (int i = 0; i < oh; i++) {
+            int y0 = i * sh - pt;
+            long yRow = yp + (long) i * ow;
+            FloatVector acc = FloatVector.broadcast(F, b);
+            for (int p = 0; p < 3; p++) {
+                int yy = y0 + p;
+                if (yy < 0 || yy >= h) continue;
+                long row = (xp + (long) yy * wd) * 4;
+                FloatVector v = FloatVector.fromMemorySegment(F, x, row, ORDER); // columns 0 … L−1
+                acc = v.unslice(1).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p)), acc);
+                acc = v.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
+                acc = FloatVector.fromMemorySegment(F, x, row + 4, ORDER)
+                        .fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
+            }
+            acc.max(lo).min(hi).intoMemorySegment(y, yRow * 4, ORDER);
         }
-        acc.max(lo).min(hi).intoMemorySegment(y, yRow * 4, ORDER);
     }
 
-    /** Outputs {@code [wd − L, wd)} of one row, stride 1, right padding 1 (needs {@code wd ≥ L + 1}). */
+    /** Outputs {@code [wd − L, wd)} of every row, stride 1, right padding 1 (needs {@code wd ≥ L + 1}). */
     static void rightS1(MemorySegment x, long xp, MemorySegment w, long wc, float b, MemorySegment y,
-                        long yRow, int h, int wd, int y0, float lo, float hi) {
-        FloatVector acc = FloatVector.broadcast(F, b);
-        for (int p = 0; p < 3; p++) {
-            int yy = y0 + p;
-            if (yy < 0 || yy >= h) continue;
-            long row = (xp + (long) yy * wd + wd - L) * 4; // column wd − L
-            FloatVector v = FloatVector.fromMemorySegment(F, x, row, ORDER);
-            acc = FloatVector.fromMemorySegment(F, x, row - 4, ORDER)
-                    .fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p)), acc);
-            acc = v.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
-            acc = v.slice(1).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
+                        long yp, int h, int wd, int oh, int ow, int sh, int pt,
+                       float lo, float hi) {
+        for (int i = 0; i < oh; i++) {
+            int y0 = i * sh - pt;
+            long yRow = yp + (long) i * ow;
+            FloatVector acc = FloatVector.broadcast(F, b);
+            for (int p = 0; p < 3; p++) {
+                int yy = y0 + p;
+                if (yy < 0 || yy >= h) continue;
+                long row = (xp + (long) yy * wd + wd - L) * 4; // column wd − L
+                FloatVector v = FloatVector.fromMemorySegment(F, x, row, ORDER);
+                acc = FloatVector.fromMemorySegment(F, x, row - 4, ORDER)
+                        .fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p)), acc);
+                acc = v.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
+                acc = v.slice(1).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
+            }
+            acc.max(lo).min(hi).intoMemorySegment(y, (yRow + wd - L) * 4, ORDER);
         }
-        acc.max(lo).min(hi).intoMemorySegment(y, (yRow + wd - L) * 4, ORDER);
     }
 
-    /** Outputs {@code [0, L)} of one row, stride 2 (needs {@code wd ≥ 2L}). */
+    /** Outputs {@code [0, L)} of every row, stride 2 (needs {@code wd ≥ 2L}). */
     static void leftS2(MemorySegment x, long xp, MemorySegment w, long wc, float b, MemorySegment y,
-                       long yRow, int h, int wd, int y0, float lo, float hi) {
-        FloatVector acc = FloatVector.broadcast(F, b);
-        for (int p = 0; p < 3; p++) {
-            int yy = y0 + p;
-            if (yy < 0 || yy >= h) continue;
-            long row = (xp + (long) yy * wd) * 4;
-            FloatVector a = FloatVector.fromMemorySegment(F, x, row, ORDER);
-            FloatVector c = FloatVector.fromMemorySegment(F, x, row + 4L * L, ORDER);
-            FloatVector odd = ODD.selectFrom(a, c); // columns 1, 3, …; shifted: −1 (zero), 1, 3, …
-            acc = odd.unslice(1).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p)), acc);
-            acc = EVEN.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
-            acc = odd.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
+                       long yp, int h, int wd, int oh, int ow, int sh, int pt,
+                       float lo, float hi) {
+        for (int i = 0; i < oh; i++) {
+            int y0 = i * sh - pt;
+            long yRow = yp + (long) i * ow;
+            FloatVector acc = FloatVector.broadcast(F, b);
+            for (int p = 0; p < 3; p++) {
+                int yy = y0 + p;
+                if (yy < 0 || yy >= h) continue;
+                long row = (xp + (long) yy * wd) * 4;
+                FloatVector a = FloatVector.fromMemorySegment(F, x, row, ORDER);
+                FloatVector c = FloatVector.fromMemorySegment(F, x, row + 4L * L, ORDER);
+                FloatVector odd = ODD.selectFrom(a, c); // columns 1, 3, …; shifted: −1 (zero), 1, 3, …
+                acc = odd.unslice(1).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p)), acc);
+                acc = EVEN.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
+                acc = odd.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
+            }
+            acc.max(lo).min(hi).intoMemorySegment(y, yRow * 4, ORDER);
         }
-        acc.max(lo).min(hi).intoMemorySegment(y, yRow * 4, ORDER);
     }
 
     // ------------------------------------------------------------------ narrow planes

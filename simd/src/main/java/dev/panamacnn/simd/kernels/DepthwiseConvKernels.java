@@ -69,19 +69,28 @@ public final class DepthwiseConvKernels {
             long xp = xOff + (long) p * height * width, yp = yOff + p * outPlane;
             long wc = wOff + (long) c * taps;
             float b = bias == null ? 0f : bias.getAtIndex(JAVA_FLOAT, biasOff + c);
+            int sh = spec.strideH(), pt = spec.padTop();
+            if (wide) { // edges, then the interior
+                if (sw == 1) {
+                    Depthwise3x3.leftS1(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi);
+                    if (jEnd < ow) Depthwise3x3.rightS1(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi);
+                    Depthwise3x3.interiorS1(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi, 1, jEnd);
+                } else {
+                    Depthwise3x3.leftS2(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi);
+                    for (int i = 0; jEnd < ow && i < oh; i++) {
+                        maskedColumns(x, xp, w, wc, b, y, yp + (long) i * ow, height, width, spec, i, lo, hi, 0, jEnd);
+                    }
+                    Depthwise3x3.interiorS2(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi, 1, jEnd);
+                }
+                continue;
+            }
             for (int i = 0; i < oh; i++) {
                 long yRow = yp + (long) i * ow;
-                int y0 = i * spec.strideH() - spec.padTop();
+                int y0 = i * sh - pt;
                 if (narrow && sw == 1) {
                     Depthwise3x3.narrowRowS1(x, xp, w, wc, b, y, yRow, height, width, y0, lo, hi);
                 } else if (narrow) {
                     Depthwise3x3.narrowRowS2(x, xp, w, wc, b, y, yRow, height, width, ow, y0, lo, hi);
-                } else if (wide && sw == 1) { // edges here, the interior below
-                    Depthwise3x3.leftS1(x, xp, w, wc, b, y, yRow, height, width, y0, lo, hi);
-                    if (jEnd < ow) Depthwise3x3.rightS1(x, xp, w, wc, b, y, yRow, height, width, y0, lo, hi);
-                } else if (wide) {
-                    Depthwise3x3.leftS2(x, xp, w, wc, b, y, yRow, height, width, y0, lo, hi);
-                    if (jEnd < ow) maskedColumns(x, xp, w, wc, b, y, yRow, height, width, spec, i, lo, hi, 0, jEnd);
                 } else if (sw <= 2) {
                     maskedColumns(x, xp, w, wc, b, y, yRow, height, width, spec, i, lo, hi, jLo, vecEnd);
                     interiorRow(x, xp, w, wc, b, y, yRow, height, width, spec, i, lo, hi, jLo, vecEnd);
@@ -90,13 +99,6 @@ public final class DepthwiseConvKernels {
                         y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, height, width, spec, i, j, lo, hi));
                     }
                 }
-            }
-            if (wide && sw == 1) {
-                Depthwise3x3.interiorS1(x, xp, w, wc, b, y, yp, height, width, oh, ow, spec.strideH(),
-                        spec.padTop(), lo, hi, 1, jEnd);
-            } else if (wide) {
-                Depthwise3x3.interiorS2(x, xp, w, wc, b, y, yp, height, width, oh, ow, spec.strideH(),
-                        spec.padTop(), lo, hi, 1, jEnd);
             }
         }
     }
