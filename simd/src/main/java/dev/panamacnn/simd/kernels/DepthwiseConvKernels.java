@@ -1,8 +1,8 @@
 package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.EVEN;
-import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ODD;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
@@ -33,8 +33,8 @@ import jdk.incubator.vector.VectorMask;
  * output row is computed {@link Vec#L} columns at a time, one FMA per tap with the weight
  * broadcast; stride 2 loads two vectors a‖b per tap and keeps the even columns (one two-vector
  * permute). MobileNet's case — 3×3, dilation 1, padding 1 — has its own code
- * ({@link Depthwise3x3}): weights in registers, three independent accumulators, edges from
- * lane shifts, whole-row blocks for 14×14 and 7×7 planes. Any other geometry takes general
+ * ({@link Depthwise3x3}): one short FMA chain per kernel row, edges from lane shifts,
+ * whole-row blocks for 14×14 and 7×7 planes. Any other geometry takes general
  * blocks: unmasked where every tap lies inside the row (the last block overlaps its neighbour
  * instead of masking), masked loads elsewhere, so no output is computed element by element.
  * Sums are float FMAs (the reference sums in double): results agree within
