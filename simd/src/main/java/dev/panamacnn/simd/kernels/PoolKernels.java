@@ -32,10 +32,12 @@ import jdk.incubator.vector.VectorOperators;
  * columns at a time over its interior columns (windows fully inside the row); the last block
  * overlaps the previous one instead of masking. Stride 1 loads each tap directly; stride 2
  * loads two vectors a‖b per pair of taps, reduces them over the window's rows first and then
- * splits them into even (tap q) and odd (tap q+1) columns, so a 3×3/s2 window costs 12 loads,
- * 3 permutes and 10 max per 16 outputs. Border columns, strides ≥ 3 and rows narrower than a
- * vector use the scalar reference loop. Average pooling sums in float (the reference sums in
- * double): results agree within {@code Tolerance.forReduction(kH·kW, |x|)}.
+ * splits them into even (tap q) and odd (tap q+1) columns. ResNet's stem (3×3, stride 2,
+ * padding 1) has its own row code, first block included ({@link MaxPool3x3s2}). Other border
+ * columns, strides ≥ 3 and rows narrower than a vector use the scalar reference loop (for
+ * average pooling too: its divisor changes per border column). Global pooling: two vector
+ * accumulators and a masked tail per plane. Average pooling sums in float (the reference sums
+ * in double): results agree within {@code Tolerance.forReduction(kH·kW, |x|)}.
  */
 public final class PoolKernels {
     private PoolKernels() {}
