@@ -2,14 +2,19 @@ package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.EVEN;
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ODD;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import dev.panamacnn.core.ops.Conv2dSpec;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Depthwise 2-D convolution (groups = in channels = out channels, channel multiplier 1) with a
@@ -24,13 +29,15 @@ import jdk.incubator.vector.FloatVector;
  * computes planes {@code [fromPlane, toPlane)}; the output must not overlap the input. Nothing
  * is allocated.
  *
- * <p><b>Vectorisation.</b> Along the output row, {@link Vec#L} columns per block, one FMA per
- * tap with the weight broadcast; the last block overlaps its neighbour instead of masking. 3×3
- * kernels (dilation 1) with horizontal stride 1 or 2 keep the nine weights in registers for the
- * whole plane. Stride 2 loads two vectors a‖b per tap and keeps the even columns (one permute);
- * with dilation 1 a pair serves two taps (even → q, odd → q+1). Border columns, rows narrower
- * than a vector and horizontal strides ≥ 3 use a scalar loop. Sums are float FMAs (the
- * reference sums in double): results agree within
+ * <p><b>Vectorisation</b> (horizontal strides 1 and 2; larger strides run a scalar loop). Each
+ * output row is computed {@link Vec#L} columns at a time, one FMA per tap with the weight
+ * broadcast; stride 2 loads two vectors a‖b per tap and keeps the even columns (one two-vector
+ * permute). MobileNet's case — 3×3, dilation 1, padding 1 — has its own code
+ * ({@link Depthwise3x3}): one short FMA chain per kernel row, edges from lane shifts,
+ * whole-row blocks for 14×14 and 7×7 planes. Any other geometry takes general
+ * blocks: unmasked where every tap lies inside the row (the last block overlaps its neighbour
+ * instead of masking), masked loads elsewhere, so no output is computed element by element.
+ * Sums are float FMAs (the reference sums in double): results agree within
  * {@code Tolerance.forReduction(kH·kW + 1, |x|·|w|)}.
  */
 public final class DepthwiseConvKernels {
@@ -44,161 +51,68 @@ public final class DepthwiseConvKernels {
         long outPlane = check(x, xOff, w, wOff, bias, biasOff, y, yOff, channels, height, width,
                 spec, lo, hi, fromPlane, toPlane);
         int taps = spec.kernelH() * spec.kernelW();
-        int sw = spec.strideW(), ow = spec.outW(width), pl = spec.padLeft();
-        boolean fast = spec.kernelH() == 3 && spec.kernelW() == 3 && spec.dilationH() == 1
-                && spec.dilationW() == 1 && (sw == 1 || sw == 2);
-        // Geometry of the 3×3 fast path: interior columns [jLo, vecEnd), interior rows [iLo, iHi).
+        int oh = spec.outH(height), ow = spec.outW(width), sw = spec.strideW(), pl = spec.padLeft();
+        int span = (spec.kernelW() - 1) * spec.dilationW() + 1;
+        // General path: unmasked blocks over the interior columns [jLo, vecEnd), masked elsewhere.
         int jLo = Math.min(ow, Windows.firstInterior(pl, sw));
-        int vecEnd = Windows.vectorEnd(width, pl, sw, Windows.blockReach(sw, 3),
-                Windows.endWithin(width, pl, sw, 2, ow));
-        boolean vector = fast && vecEnd - jLo >= L;
-        int iLo = vector ? firstInteriorRow(spec) : 0, iHi = vector ? interiorRowEnd(spec, height) : 0;
+        int vecEnd = sw <= 2 ? Windows.vectorEnd(width, pl, sw, Windows.blockReach(sw, span),
+                Windows.endWithin(width, pl, sw, span - 1, ow)) : 0;
+        if (vecEnd - jLo < L) vecEnd = jLo; // too narrow for an unmasked block
+        // 3×3 path (Depthwise3x3): whole narrow rows, or edges plus interior columns [1, jEnd).
+        boolean k3 = Depthwise3x3.applies(spec.kernelH(), spec.kernelW(), spec.dilationH(),
+                spec.dilationW(), pl, spec.padRight(), sw);
+        boolean narrow = k3 && Depthwise3x3.narrow(width, sw, spec.padRight());
+        int jEnd = sw == 1 ? ow - spec.padRight() : Math.min(ow, Math.min(width / 2, (width - 2 * L) / 2 + L));
+        boolean wide = k3 && !narrow && jEnd - 1 >= L && width >= (sw == 1 ? L + 1 : 2 * L);
         for (int p = fromPlane; p < toPlane; p++) {
             int c = p % channels;
             long xp = xOff + (long) p * height * width, yp = yOff + p * outPlane;
             long wc = wOff + (long) c * taps;
             float b = bias == null ? 0f : bias.getAtIndex(JAVA_FLOAT, biasOff + c);
-            if (vector) {
-                borders(x, xp, w, wc, b, y, yp, height, width, spec, lo, hi, jLo, vecEnd, iLo, iHi);
+            int sh = spec.strideH(), pt = spec.padTop();
+            if (wide) { // edges, then the interior
                 if (sw == 1) {
-                    interior3x3s1(x, xp, w, wc, b, y, yp, width, spec, lo, hi, jLo, vecEnd, iLo, iHi);
+                    Depthwise3x3.leftS1(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi);
+                    if (jEnd < ow) Depthwise3x3.rightS1(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi);
+                    Depthwise3x3.interiorS1(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi, 1, jEnd);
                 } else {
-                    interior3x3s2(x, xp, w, wc, b, y, yp, width, spec, lo, hi, jLo, vecEnd, iLo, iHi);
+                    Depthwise3x3.leftS2(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi);
+                    for (int i = 0; jEnd < ow && i < oh; i++) {
+                        maskedColumns(x, xp, w, wc, b, y, yp + (long) i * ow, height, width, spec, i, lo, hi, 0, jEnd);
+                    }
+                    Depthwise3x3.interiorS2(x, xp, w, wc, b, y, yp, height, width, oh, ow, sh, pt, lo, hi, 1, jEnd);
                 }
-            } else {
-                for (int i = 0, oh = spec.outH(height); i < oh; i++) {
-                    row(x, xp, w, wc, b, y, yp + (long) i * ow, height, width, spec, i, lo, hi);
-                }
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ 3×3 interior
-
-    /*
-     * A 3×3 plane runs in two parts. borders() does everything that needs bounds tests: the rows
-     * whose window leaves the input (general row path) and the border columns of the other rows
-     * (scalar). interior3x3s*() then covers the rest with nothing but inlined vector operations.
-     *
-     * Why the loop over the three kernel rows is not written out: each Vector API operation on a
-     * MemorySegment costs C2 about 400–600 IR nodes while parsing, and past its inlining budget
-     * (NodeCountInliningCutoff, 18 000 nodes) further operations stay calls that box their
-     * vectors — measured: a fully written-out 3×3 block (nine weights in registers, nine loads,
-     * nine FMAs) lost its later loads that way and allocated ~20 KB per plane. The constant
-     * trip count lets C2 unroll the loop after parsing, so the machine code is the same
-     * straight line; the weights are broadcast from memory (L1) at each use.
-     */
-
-    private static void interior3x3s1(MemorySegment x, long xp, MemorySegment w, long wc, float b,
-                                      MemorySegment y, long yp, int wd, Conv2dSpec s, float lo,
-                                      float hi, int jLo, int vecEnd, int iLo, int iHi) {
-        int ow = s.outW(wd);
-        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
-        for (int i = iLo; i < iHi; i++) {
-            long yRow = yp + (long) i * ow;
-            long r0 = xp + (long) (i * s.strideH() - s.padTop()) * wd - s.padLeft();
-            for (int j0 = jLo; ; j0 = Math.min(j0 + L, vecEnd - L)) {
-                FloatVector acc = FloatVector.broadcast(F, b);
-                for (int k = 0; k < 3; k++) {
-                    long a = (r0 + j0 + (long) k * wd) * 4, wk = wc + 3 * k; // a in bytes
-                    FloatVector w0 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk));
-                    FloatVector w1 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 1));
-                    FloatVector w2 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 2));
-                    acc = FloatVector.fromMemorySegment(F, x, a, ORDER).fma(w0, acc);
-                    acc = FloatVector.fromMemorySegment(F, x, a + 4, ORDER).fma(w1, acc);
-                    acc = FloatVector.fromMemorySegment(F, x, a + 8, ORDER).fma(w2, acc);
-                }
-                acc.max(vlo).min(vhi).intoMemorySegment(y, (yRow + j0) * 4, ORDER);
-                if (j0 + L >= vecEnd) break;
-            }
-        }
-    }
-
-    private static void interior3x3s2(MemorySegment x, long xp, MemorySegment w, long wc, float b,
-                                      MemorySegment y, long yp, int wd, Conv2dSpec s, float lo,
-                                      float hi, int jLo, int vecEnd, int iLo, int iHi) {
-        int ow = s.outW(wd);
-        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
-        for (int i = iLo; i < iHi; i++) {
-            long yRow = yp + (long) i * ow;
-            long r0 = xp + (long) (i * s.strideH() - s.padTop()) * wd - s.padLeft();
-            for (int j0 = jLo; ; j0 = Math.min(j0 + L, vecEnd - L)) {
-                FloatVector acc = FloatVector.broadcast(F, b);
-                for (int k = 0; k < 3; k++) {
-                    // a‖b gives taps 0 (even columns) and 1 (odd); c‖d, two columns on, tap 2.
-                    long a = (r0 + 2L * j0 + (long) k * wd) * 4, wk = wc + 3 * k; // a in bytes
-                    FloatVector w0 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk));
-                    FloatVector w1 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 1));
-                    FloatVector w2 = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 2));
-                    FloatVector va = FloatVector.fromMemorySegment(F, x, a, ORDER);
-                    FloatVector vb = FloatVector.fromMemorySegment(F, x, a + 4L * L, ORDER);
-                    FloatVector vc = FloatVector.fromMemorySegment(F, x, a + 8, ORDER);
-                    FloatVector vd = FloatVector.fromMemorySegment(F, x, a + 8 + 4L * L, ORDER);
-                    acc = EVEN.selectFrom(va, vb).fma(w0, acc);
-                    acc = ODD.selectFrom(va, vb).fma(w1, acc);
-                    acc = EVEN.selectFrom(vc, vd).fma(w2, acc);
-                }
-                acc.max(vlo).min(vhi).intoMemorySegment(y, (yRow + j0) * 4, ORDER);
-                if (j0 + L >= vecEnd) break;
-            }
-        }
-    }
-
-    /** Rows outside {@code [iLo, iHi)} in full, and columns outside {@code [jLo, vecEnd)} of the others. */
-    private static void borders(MemorySegment x, long xp, MemorySegment w, long wc, float b,
-                                MemorySegment y, long yp, int h, int wd, Conv2dSpec s, float lo,
-                                float hi, int jLo, int vecEnd, int iLo, int iHi) {
-        int oh = s.outH(h), ow = s.outW(wd);
-        for (int i = 0; i < oh; i++) {
-            long yRow = yp + (long) i * ow;
-            if (i < iLo || i >= iHi) {
-                row(x, xp, w, wc, b, y, yRow, h, wd, s, i, lo, hi);
                 continue;
             }
-            for (int j = 0; j < jLo; j++) {
-                y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
-            }
-            for (int j = vecEnd; j < ow; j++) {
-                y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
+            for (int i = 0; i < oh; i++) {
+                long yRow = yp + (long) i * ow;
+                int y0 = i * sh - pt;
+                if (narrow && sw == 1) {
+                    Depthwise3x3.narrowRowS1(x, xp, w, wc, b, y, yRow, height, width, y0, lo, hi);
+                } else if (narrow) {
+                    Depthwise3x3.narrowRowS2(x, xp, w, wc, b, y, yRow, height, width, ow, y0, lo, hi);
+                } else if (sw <= 2) {
+                    maskedColumns(x, xp, w, wc, b, y, yRow, height, width, spec, i, lo, hi, jLo, vecEnd);
+                    interiorRow(x, xp, w, wc, b, y, yRow, height, width, spec, i, lo, hi, jLo, vecEnd);
+                } else {
+                    for (int j = 0; j < ow; j++) {
+                        y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, height, width, spec, i, j, lo, hi));
+                    }
+                }
             }
         }
     }
 
-    /** First output row whose three input rows (dilation 1) start at row ≥ 0. */
-    private static int firstInteriorRow(Conv2dSpec s) {
-        return (s.padTop() + s.strideH() - 1) / s.strideH();
-    }
+    // ------------------------------------------------------------------ any kernel, strides 1–2
 
-    /** One past the last output row whose three input rows end inside the input (≥ firstInteriorRow). */
-    private static int interiorRowEnd(Conv2dSpec s, int h) {
-        long last = Math.floorDiv((long) h - 3 + s.padTop(), s.strideH());
-        return (int) Math.max(firstInteriorRow(s), Math.min(s.outH(h), last + 1));
-    }
-
-    // ------------------------------------------------------------------ any kernel, stride, dilation
-
-    /** Output row i of one plane: vector blocks over the interior columns (strides 1, 2), scalar elsewhere. */
-    private static void row(MemorySegment x, long xp, MemorySegment w, long wc, float b,
-                            MemorySegment y, long yRow, int h, int wd, Conv2dSpec s, int i,
-                            float lo, float hi) {
-        int ow = s.outW(wd), sw = s.strideW(), pl = s.padLeft();
-        int span = (s.kernelW() - 1) * s.dilationW() + 1;
-        int jLo = Math.min(ow, Windows.firstInterior(pl, sw));
-        int vecEnd = sw <= 2 ? Windows.vectorEnd(wd, pl, sw, Windows.blockReach(sw, span),
-                Windows.endWithin(wd, pl, sw, span - 1, ow)) : 0;
-        int j = 0;
-        if (vecEnd - jLo >= L) {
-            for (; j < jLo; j++) {
-                y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
-            }
-            for (int j0 = jLo; ; j0 = Math.min(j0 + L, vecEnd - L)) {
-                block(x, xp, w, wc, b, h, wd, s, i, j0, lo, hi, y, yRow);
-                if (j0 + L >= vecEnd) break;
-            }
-            j = vecEnd;
-        }
-        for (; j < ow; j++) {
-            y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
+    /** Interior columns {@code [jLo, vecEnd)} of row i with unmasked blocks (any k, dilation). */
+    private static void interiorRow(MemorySegment x, long xp, MemorySegment w, long wc, float b,
+                                    MemorySegment y, long yRow, int h, int wd, Conv2dSpec s, int i,
+                                    float lo, float hi, int jLo, int vecEnd) {
+        if (vecEnd <= jLo) return;
+        for (int j0 = jLo; ; j0 = Math.min(j0 + L, vecEnd - L)) {
+            block(x, xp, w, wc, b, h, wd, s, i, j0, lo, hi, y, yRow);
+            if (j0 + L >= vecEnd) break;
         }
     }
 
@@ -219,17 +133,14 @@ public final class DepthwiseConvKernels {
             long wr = wc + (long) p * kw;
             if (s.strideW() == 1) {
                 for (int q = 0; q < kw; q++) {
-                    FloatVector wq = FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q));
-                    acc = FloatVector.fromMemorySegment(F, x, row + 4L * q * dw, ORDER).fma(wq, acc);
+                    acc = FloatVector.fromMemorySegment(F, x, row + 4L * q * dw, ORDER).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q)), acc);
                 }
             } else if (dw == 1) {
                 for (int q = 0; q < kw; q += 2) {
                     FloatVector a = FloatVector.fromMemorySegment(F, x, row + 4L * q, ORDER);
                     FloatVector c = FloatVector.fromMemorySegment(F, x, row + 4L * (q + L), ORDER);
                     acc = EVEN.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q)), acc);
-                    if (q + 1 < kw) {
-                        acc = ODD.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q + 1)), acc);
-                    }
+                    if (q + 1 < kw) acc = ODD.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q + 1)), acc);
                 }
             } else {
                 for (int q = 0; q < kw; q++) {
@@ -241,6 +152,75 @@ public final class DepthwiseConvKernels {
             }
         }
         acc.max(lo).min(hi).intoMemorySegment(y, (yRow + j0) * 4, ORDER);
+    }
+
+    /**
+     * Outputs {@code [0, jLo)} and {@code [vecEnd, ow)} of row i (border columns, or the whole row
+     * when it is too narrow for unmasked blocks) with masked blocks: every load is masked to the
+     * columns inside the input row, so padding reads as the zeros it stands for, and every store
+     * to those two ranges. One loop serves both ranges so C2 sees one copy of the vector code.
+     */
+    private static void maskedColumns(MemorySegment x, long xp, MemorySegment w, long wc, float b,
+                                      MemorySegment y, long yRow, int h, int wd, Conv2dSpec s, int i,
+                                      float lo, float hi, int jLo, int vecEnd) {
+        int ow = s.outW(wd), kh = s.kernelH(), kw = s.kernelW(), dh = s.dilationH(), dw = s.dilationW();
+        int sw = s.strideW(), y0 = i * s.strideH() - s.padTop();
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        for (int j0 = 0; j0 < ow; ) {
+            if (j0 >= jLo && j0 < vecEnd) j0 = vecEnd; // the interior is done unmasked
+            if (j0 >= ow) break;
+            int start = Math.max(0, Math.min(j0, ow - L)); // stay inside the row when it is wide enough
+            if (!blockFits(x, xp, y, yRow, h, wd, s, y0, start)) {
+                // A vector here would stick out of a segment (see Vec.fits): scalar outputs.
+                for (int j = start; j < Math.min(start + L, ow); j++) {
+                    if (j < jLo || j >= vecEnd) {
+                        y.setAtIndex(JAVA_FLOAT, yRow + j, output(x, xp, w, wc, b, h, wd, s, i, j, lo, hi));
+                    }
+                }
+                j0 = start + L;
+                continue;
+            }
+            FloatVector acc = FloatVector.broadcast(F, b);
+            for (int p = 0; p < kh; p++) {
+                int yy = y0 + p * dh;
+                if (yy < 0 || yy >= h) continue;
+                long row = xp + (long) yy * wd, wr = wc + (long) p * kw;
+                for (int q = 0; q < kw; q++) {
+                    int c = start * sw - s.padLeft() + q * dw; // input column of lane 0
+                    FloatVector col = IOTA.add(c);
+                    VectorMask<Float> ma = col.compare(GE, 0f).and(col.compare(LT, wd));
+                    FloatVector a = FloatVector.fromMemorySegment(F, x, (row + c) * 4, ORDER, ma);
+                    if (sw == 2) {
+                        FloatVector colB = IOTA.add(c + L);
+                        VectorMask<Float> mb = colB.compare(GE, 0f).and(colB.compare(LT, wd));
+                        a = EVEN.selectFrom(a, FloatVector.fromMemorySegment(F, x, (row + c + L) * 4, ORDER, mb));
+                    }
+                    acc = a.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wr + q)), acc);
+                }
+            }
+            // Store only the masked ranges: the interior keeps the unmasked path's values.
+            FloatVector out = IOTA.add(start);
+            VectorMask<Float> keep = out.compare(LT, jLo).or(out.compare(GE, vecEnd)).and(out.compare(LT, ow));
+            acc.max(vlo).min(vhi).intoMemorySegment(y, (yRow + start) * 4, ORDER, keep);
+            j0 = start + L;
+        }
+    }
+
+    /** Whether every masked load of the block at {@code start} and its store lie inside the segments. */
+    private static boolean blockFits(MemorySegment x, long xp, MemorySegment y, long yRow, int h, int wd,
+                                     Conv2dSpec s, int y0, int start) {
+        int first = -1, last = -1;
+        for (int p = 0; p < s.kernelH(); p++) {
+            int yy = y0 + p * s.dilationH();
+            if (yy < 0 || yy >= h) continue;
+            if (first < 0) first = yy;
+            last = yy;
+        }
+        if (first < 0) return fits(y, (yRow + start) * 4);
+        long c = (long) start * s.strideW() - s.padLeft(); // lowest column loaded
+        long cLast = c + (long) (s.kernelW() - 1) * s.dilationW() + (s.strideW() == 2 ? L : 0);
+        return fits(x, (xp + (long) first * wd + c) * 4) && fits(x, (xp + (long) last * wd + cLast) * 4)
+                && fits(y, (yRow + start) * 4);
     }
 
     /** One clamped output by direct summation with bounds tests (border columns, strides ≥ 3). */

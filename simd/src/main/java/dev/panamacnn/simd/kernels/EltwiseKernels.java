@@ -1,8 +1,11 @@
 package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
@@ -20,7 +23,8 @@ import jdk.incubator.vector.VectorOperators;
  * {@code [from, to)} relative to every operand's offset, so callers split a tensor's flat range
  * across threads. The output may be an input at the same offset (in place); other overlaps are
  * not allowed. Clamp bounds: ReLU = [0, +∞], ReLU6 = [0, 6], none = [−∞, +∞]; NaN propagates.
- * Nothing is allocated. Vectors of {@link Vec#L} floats, the tail masked.
+ * Nothing is allocated. Vectors of {@link Vec#L} floats, the tail masked (or scalar when a
+ * vector there would stick out of the segment; see {@link Vec#fits}).
  *
  * <p><b>Accuracy.</b> Add and clamp are exact (the same float operations as the reference).
  * Sigmoid is {@code 1 / (1 + exp(−x))} and tanh is {@code lanewise(TANH)}, both on the Vector
@@ -50,12 +54,14 @@ public final class EltwiseKernels {
                     .add(FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER));
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER);
         }
-        if (i < to) {
-            VectorMask<Float> m = F.indexInRange(0L, to - i);
+        if (i < to && fits(a, ab + i * 4) && fits(b, bb + i * 4) && fits(y, yb + i * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector v = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER, m)
                     .add(FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER, m));
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            return;
         }
+        Tails.addClamp(a, ab, b, bb, y, yb, i, to, lo, hi);
     }
 
     /** {@code y = min(max(x, lo), hi)}: ReLU, ReLU6 or any clip. */
@@ -71,11 +77,13 @@ public final class EltwiseKernels {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER);
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER);
         }
-        if (i < to) {
-            VectorMask<Float> m = F.indexInRange(0L, to - i);
+        if (i < to && fits(x, xb + i * 4) && fits(y, yb + i * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m);
             v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            return;
         }
+        Tails.clamp(x, xb, y, yb, i, to, lo, hi);
     }
 
     /** {@code y = 1 / (1 + e^−x)}. */
@@ -88,11 +96,13 @@ public final class EltwiseKernels {
             FloatVector e = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER).neg().lanewise(VectorOperators.EXP);
             one.div(one.add(e)).intoMemorySegment(y, yb + i * 4, ORDER);
         }
-        if (i < to) {
-            VectorMask<Float> m = F.indexInRange(0L, to - i);
+        if (i < to && fits(x, xb + i * 4) && fits(y, yb + i * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector e = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m).neg().lanewise(VectorOperators.EXP);
             one.div(one.add(e)).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            return;
         }
+        Tails.sigmoid(x, xb, y, yb, i, to);
     }
 
     /** {@code y = tanh(x)}. */
@@ -104,11 +114,13 @@ public final class EltwiseKernels {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER);
             v.lanewise(VectorOperators.TANH).intoMemorySegment(y, yb + i * 4, ORDER);
         }
-        if (i < to) {
-            VectorMask<Float> m = F.indexInRange(0L, to - i);
+        if (i < to && fits(x, xb + i * 4) && fits(y, yb + i * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m);
             v.lanewise(VectorOperators.TANH).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            return;
         }
+        Tails.tanh(x, xb, y, yb, i, to);
     }
 
     /** {@code y = min(max(alpha·x + beta, 0), 1)}; with {@code times} also multiplied by x (hard-swish). */

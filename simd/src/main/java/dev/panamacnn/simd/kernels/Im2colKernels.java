@@ -2,9 +2,12 @@ package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.EVEN;
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import dev.panamacnn.core.ops.Conv2dSpec;
 import java.lang.foreign.MemorySegment;
@@ -85,7 +88,11 @@ public final class Im2colKernels {
         long b = at * 4;
         int k = 0;
         for (; k + L <= n; k += L) zero.intoMemorySegment(s, b + k * 4L, ORDER);
-        if (k < n) zero.intoMemorySegment(s, b + k * 4L, ORDER, F.indexInRange(0L, n - k));
+        if (k < n && fits(s, b + k * 4L)) {
+            zero.intoMemorySegment(s, b + k * 4L, ORDER, IOTA.compare(LT, n - k));
+            return;
+        }
+        Tails.zero(s, b, k, n);
     }
 
     private static void copy(MemorySegment x, long src, MemorySegment y, long dst, int n) {
@@ -94,10 +101,12 @@ public final class Im2colKernels {
         for (; k + L <= n; k += L) {
             FloatVector.fromMemorySegment(F, x, sb + k * 4L, ORDER).intoMemorySegment(y, db + k * 4L, ORDER);
         }
-        if (k < n) {
-            VectorMask<Float> m = F.indexInRange(0L, n - k);
+        if (k < n && fits(x, sb + k * 4L) && fits(y, db + k * 4L)) {
+            VectorMask<Float> m = IOTA.compare(LT, n - k);
             FloatVector.fromMemorySegment(F, x, sb + k * 4L, ORDER, m).intoMemorySegment(y, db + k * 4L, ORDER, m);
+            return;
         }
+        Tails.copy(x, sb, y, db, k, n);
     }
 
     /** n outputs {@code x[src + k·stride]}; vectors (stride 2) only while a‖b ends before rowEnd. */

@@ -1,9 +1,12 @@
 package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -83,18 +86,40 @@ public final class NormKernels {
                                             long scaleOff, MemorySegment shift, long shiftOff,
                                             MemorySegment y, long yOff, int channels, float lo,
                                             float hi, int from, int to) {
-        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
         for (int p = from; p < to; ) {
             int c = p % channels, run = Math.min(to - p, channels - c);
-            for (int k = 0; k < run; k += L) {
-                VectorMask<Float> m = F.indexInRange(0L, run - k);
-                FloatVector sc = FloatVector.fromMemorySegment(F, scale, (scaleOff + c + k) * 4, ORDER, m);
-                FloatVector sh = FloatVector.fromMemorySegment(F, shift, (shiftOff + c + k) * 4, ORDER, m);
-                FloatVector v = FloatVector.fromMemorySegment(F, x, (xOff + p + k) * 4, ORDER, m).fma(sc, sh);
-                v.max(vlo).min(vhi).intoMemorySegment(y, (yOff + p + k) * 4, ORDER, m);
-            }
+            affineRun(x, xOff + p, scale, scaleOff + c, shift, shiftOff + c, y, yOff + p, run, lo, hi);
             p += run;
         }
+    }
+
+    /**
+     * {@code y[k] = clamp(x[k]·scale[k] + shift[k])} for {@code k < n}, all element offsets. A
+     * method of its own: with the run loop around it, C2 kept re-speculating on the run lengths
+     * of the property tests (profile-predicate traps) and settled in C1 code that allocates.
+     */
+    private static void affineRun(MemorySegment x, long xAt, MemorySegment scale, long sAt,
+                                  MemorySegment shift, long hAt, MemorySegment y, long yAt, int n,
+                                  float lo, float hi) {
+        FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
+        int k = 0;
+        for (; k + L <= n; k += L) {
+            FloatVector sc = FloatVector.fromMemorySegment(F, scale, (sAt + k) * 4, ORDER);
+            FloatVector sh = FloatVector.fromMemorySegment(F, shift, (hAt + k) * 4, ORDER);
+            FloatVector v = FloatVector.fromMemorySegment(F, x, (xAt + k) * 4, ORDER).fma(sc, sh);
+            v.max(vlo).min(vhi).intoMemorySegment(y, (yAt + k) * 4, ORDER);
+        }
+        if (k == n) return;
+        if (fits(scale, (sAt + k) * 4) && fits(shift, (hAt + k) * 4) && fits(x, (xAt + k) * 4)
+                && fits(y, (yAt + k) * 4)) {
+            VectorMask<Float> m = IOTA.compare(LT, n - k);
+            FloatVector sc = FloatVector.fromMemorySegment(F, scale, (sAt + k) * 4, ORDER, m);
+            FloatVector sh = FloatVector.fromMemorySegment(F, shift, (hAt + k) * 4, ORDER, m);
+            FloatVector v = FloatVector.fromMemorySegment(F, x, (xAt + k) * 4, ORDER, m).fma(sc, sh);
+            v.max(vlo).min(vhi).intoMemorySegment(y, (yAt + k) * 4, ORDER, m);
+            return;
+        }
+        Tails.affine(x, xAt * 4, scale, sAt * 4, shift, hAt * 4, y, yAt * 4, k, n, lo, hi);
     }
 
     /** Planes of {@code inner ≥ 2} floats, each with its channel's scale and shift broadcast. */
@@ -113,11 +138,14 @@ public final class NormKernels {
                 FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER).fma(sc, sh);
                 v.max(vlo).min(vhi).intoMemorySegment(y, yb + k * 4L, ORDER);
             }
-            if (k < inner) {
-                VectorMask<Float> m = F.indexInRange(0L, inner - k);
+            if (k < inner && fits(x, xb + k * 4L) && fits(y, yb + k * 4L)) {
+                VectorMask<Float> m = IOTA.compare(LT, inner - k);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER, m).fma(sc, sh);
                 v.max(vlo).min(vhi).intoMemorySegment(y, yb + k * 4L, ORDER, m);
+                continue;
             }
+            Tails.scaleShift(x, xb, y, yb, k, inner, scale.getAtIndex(JAVA_FLOAT, scaleOff + c),
+                    shift.getAtIndex(JAVA_FLOAT, shiftOff + c), lo, hi);
         }
     }
 
@@ -330,11 +358,13 @@ public final class NormKernels {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER);
             v.fma(vsc, vsh).intoMemorySegment(y, yb + k * 4L, ORDER);
         }
-        if (k < n) {
-            VectorMask<Float> msk = F.indexInRange(0L, n - k);
+        if (k < n && fits(x, xb + k * 4L) && fits(y, yb + k * 4L)) {
+            VectorMask<Float> msk = IOTA.compare(LT, n - k);
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER, msk);
             v.fma(vsc, vsh).intoMemorySegment(y, yb + k * 4L, ORDER, msk);
+            return;
         }
+        Tails.scaleShift(x, xb, y, yb, k, n, sc, sh, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     }
 
     /** Σ x over {@code n} floats: float vectors, two accumulators, masked tail; reduced in double. */
@@ -347,15 +377,12 @@ public final class NormKernels {
             a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER));
         }
         for (; k < bound; k += L) a0 = a0.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
-        if (k < n) {
-            a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, F.indexInRange(0L, n - k)));
+        if (k < n && fits(x, base + k * 4L)) {
+            a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, IOTA.compare(LT, n - k)));
+            k = n;
         }
-        FloatVector t = a0.add(a1);
-        // Lanes summed in lane order, not reduceLanes(ADD): its order differs between the JIT's
-        // intrinsic and the interpreter, and results must not depend on JIT state.
-        double sum = 0;
-        for (int i = 0; i < L; i++) sum += t.lane(i);
-        return sum;
+        double sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return k < n ? sum + Tails.sum(x, base, k, n) : sum;
     }
 
     /** Σ (x − mu)² over {@code n} floats, as {@link #planeSum}. */
@@ -373,18 +400,15 @@ public final class NormKernels {
             FloatVector d = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER).sub(mu);
             a0 = d.fma(d, a0);
         }
-        if (k < n) {
-            VectorMask<Float> msk = F.indexInRange(0L, n - k);
+        if (k < n && fits(x, base + k * 4L)) {
+            VectorMask<Float> msk = IOTA.compare(LT, n - k);
             // Masked-off lanes load 0; zero their deviation too.
             FloatVector d = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, msk).sub(mu);
             d = d.blend(0f, msk.not());
             a1 = d.fma(d, a1);
+            k = n;
         }
-        FloatVector t = a0.add(a1);
-        // Lanes summed in lane order, not reduceLanes(ADD): its order differs between the JIT's
-        // intrinsic and the interpreter, and results must not depend on JIT state.
-        double sum = 0;
-        for (int i = 0; i < L; i++) sum += t.lane(i);
-        return sum;
+        double sq = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        return k < n ? sq + Tails.squaredDeviation(x, base, k, n, mu) : sq;
     }
 }

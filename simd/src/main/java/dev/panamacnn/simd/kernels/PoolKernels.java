@@ -2,10 +2,13 @@ package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.EVEN;
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ODD;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import dev.panamacnn.core.ops.Pool2dSpec;
 import java.lang.foreign.MemorySegment;
@@ -29,10 +32,12 @@ import jdk.incubator.vector.VectorOperators;
  * columns at a time over its interior columns (windows fully inside the row); the last block
  * overlaps the previous one instead of masking. Stride 1 loads each tap directly; stride 2
  * loads two vectors a‖b per pair of taps, reduces them over the window's rows first and then
- * splits them into even (tap q) and odd (tap q+1) columns, so a 3×3/s2 window costs 12 loads,
- * 3 permutes and 10 max per 16 outputs. Border columns, strides ≥ 3 and rows narrower than a
- * vector use the scalar reference loop. Average pooling sums in float (the reference sums in
- * double): results agree within {@code Tolerance.forReduction(kH·kW, |x|)}.
+ * splits them into even (tap q) and odd (tap q+1) columns. ResNet's stem (3×3, stride 2,
+ * padding 1) has its own row code, first block included ({@link MaxPool3x3s2}). Other border
+ * columns, strides ≥ 3 and rows narrower than a vector use the scalar reference loop (for
+ * average pooling too: its divisor changes per border column). Global pooling: two vector
+ * accumulators and a masked tail per plane. Average pooling sums in float (the reference sums
+ * in double): results agree within {@code Tolerance.forReduction(kH·kW, |x|)}.
  */
 public final class PoolKernels {
     private PoolKernels() {}
@@ -72,15 +77,13 @@ public final class PoolKernels {
                 acc1 = acc1.add(FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER));
             }
             for (; k < bound; k += L) acc0 = acc0.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
-            if (k < planeSize) {
-                VectorMask<Float> m = F.indexInRange(0L, planeSize - k);
+            if (k < planeSize && fits(x, base + k * 4L)) {
+                VectorMask<Float> m = IOTA.compare(LT, planeSize - k);
                 acc1 = acc1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, m));
+                k = planeSize;
             }
-            FloatVector t = acc0.add(acc1);
-            // Lanes summed in lane order, not reduceLanes(ADD): its order differs between the JIT's
-            // intrinsic and the interpreter, and results must not depend on JIT state.
-            double sum = 0;
-            for (int i = 0; i < L; i++) sum += t.lane(i);
+            double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            if (k < planeSize) sum += Tails.sum(x, base, k, planeSize);
             y.setAtIndex(JAVA_FLOAT, yOff + p, (float) (sum / planeSize));
         }
     }
@@ -100,12 +103,15 @@ public final class PoolKernels {
                 acc1 = acc1.max(FloatVector.fromMemorySegment(F, x, base + (k + L) * 4L, ORDER));
             }
             for (; k < bound; k += L) acc0 = acc0.max(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER));
-            if (k < planeSize) {
-                VectorMask<Float> m = F.indexInRange(0L, planeSize - k);
+            if (k < planeSize && fits(x, base + k * 4L)) {
+                VectorMask<Float> m = IOTA.compare(LT, planeSize - k);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, m);
                 acc1 = acc1.lanewise(VectorOperators.MAX, v, m);
+                k = planeSize;
             }
-            y.setAtIndex(JAVA_FLOAT, yOff + p, acc0.max(acc1).reduceLanes(VectorOperators.MAX));
+            float max = acc0.max(acc1).reduceLanes(VectorOperators.MAX);
+            if (k < planeSize) max = Tails.max(x, base, k, planeSize, max);
+            y.setAtIndex(JAVA_FLOAT, yOff + p, max);
         }
     }
 
@@ -119,13 +125,20 @@ public final class PoolKernels {
         int jHi = Windows.endWithin(w, pl, sw, kw - 1, ow);
         int vecEnd = sw <= 2 ? Windows.vectorEnd(w, pl, sw, Windows.blockReach(sw, kw), jHi) : 0;
         boolean vector = vecEnd - jLo >= L;
+        // ResNet's stem (3×3, stride 2, left padding 1): rows whose three input rows exist go
+        // to MaxPool3x3s2 for columns [0, jEnd), the rest below.
+        int jEnd = Math.min(ow, Math.min(w / 2, (w - 2 * L) / 2 + L));
+        boolean stem = s.kernelH() == 3 && kw == 3 && sw == 2 && pl == 1 && w >= 2 * L && jEnd >= L;
         for (int i = 0; i < oh; i++) {
             int y0 = i * s.strideH() - s.padTop();
             int ya = Math.max(y0, 0);
             int yb = Math.min(Math.min(y0 + s.kernelH(), h + s.padBottom()), h);
             long yRow = yp + (long) i * ow;
             int j = 0;
-            if (vector) {
+            if (stem && yb - ya == 3) {
+                MaxPool3x3s2.row(x, xp + (long) ya * w, w, y, yRow, jEnd);
+                j = jEnd;
+            } else if (vector) {
                 for (; j < jLo; j++) {
                     y.setAtIndex(JAVA_FLOAT, yRow + j, maxWindow(x, xp, w, ya, yb, j, s));
                 }

@@ -1,8 +1,11 @@
 package dev.panamacnn.simd.kernels;
 
 import static dev.panamacnn.simd.kernels.Vec.F;
+import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
+import static dev.panamacnn.simd.kernels.Vec.fits;
+import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
@@ -50,12 +53,12 @@ public final class SoftmaxKernels {
         FloatVector mx = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY); // local: see Vec
         int bound = F.loopBound(len), k = 0;
         for (; k < bound; k += L) mx = mx.max(FloatVector.fromMemorySegment(F, x, at + k * 4L, ORDER));
-        if (k < len) {
-            VectorMask<Float> tail = F.indexInRange(0L, len - k);
+        if (k < len && fits(x, at + k * 4L)) {
+            VectorMask<Float> tail = IOTA.compare(LT, len - k);
             FloatVector v = FloatVector.fromMemorySegment(F, x, at + k * 4L, ORDER, tail);
-            mx = mx.lanewise(VectorOperators.MAX, v, tail);
+            return mx.lanewise(VectorOperators.MAX, v, tail).reduceLanes(VectorOperators.MAX);
         }
-        return mx.reduceLanes(VectorOperators.MAX);
+        return Tails.max(x, at, k, len, mx.reduceLanes(VectorOperators.MAX));
     }
 
     /** {@code y = exp(x − max)}; returns Σ y. */
@@ -69,18 +72,14 @@ public final class SoftmaxKernels {
             e.intoMemorySegment(y, yAt + k * 4L, ORDER);
             sum = sum.add(e);
         }
-        if (k < len) {
-            VectorMask<Float> tail = F.indexInRange(0L, len - k);
+        if (k < len && fits(x, xAt + k * 4L) && fits(y, yAt + k * 4L)) {
+            VectorMask<Float> tail = IOTA.compare(LT, len - k);
             FloatVector e = FloatVector.fromMemorySegment(F, x, xAt + k * 4L, ORDER, tail).sub(max)
                     .lanewise(VectorOperators.EXP);
             e.intoMemorySegment(y, yAt + k * 4L, ORDER, tail);
-            sum = sum.add(e, tail);
+            return sum.add(e, tail).reduceLanes(VectorOperators.ADD);
         }
-        // Lanes summed in lane order, not reduceLanes(ADD): its order differs between the JIT's
-        // intrinsic and the interpreter, and results must not depend on JIT state.
-        float total = 0;
-        for (int i = 0; i < L; i++) total += sum.lane(i);
-        return total;
+        return sum.reduceLanes(VectorOperators.ADD) + Tails.expMinusMax(x, xAt, y, yAt, k, len, max);
     }
 
     /** {@code y *= s} over the row at byte offset {@code at}. */
@@ -89,10 +88,12 @@ public final class SoftmaxKernels {
         for (; k < bound; k += L) {
             FloatVector.fromMemorySegment(F, y, at + k * 4L, ORDER).mul(s).intoMemorySegment(y, at + k * 4L, ORDER);
         }
-        if (k < len) {
-            VectorMask<Float> tail = F.indexInRange(0L, len - k);
+        if (k < len && fits(y, at + k * 4L)) {
+            VectorMask<Float> tail = IOTA.compare(LT, len - k);
             FloatVector v = FloatVector.fromMemorySegment(F, y, at + k * 4L, ORDER, tail);
             v.mul(s).intoMemorySegment(y, at + k * 4L, ORDER, tail);
+            return;
         }
+        Tails.scale(y, at, k, len, s);
     }
 }

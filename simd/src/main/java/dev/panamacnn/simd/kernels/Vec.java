@@ -1,5 +1,6 @@
 package dev.panamacnn.simd.kernels;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -33,14 +34,32 @@ final class Vec {
      * {@code [x[e+1], x[e+3], …]} for the 2L floats {@code a‖b} that start at element e: one
      * two-vector permute (vpermi2ps with AVX-512) de-interleaves a stride-2 row.
      */
-    static final FloatVector EVEN = iota(0);
-    static final FloatVector ODD = iota(1);
+    static final FloatVector EVEN = iota(0, 2);
+    static final FloatVector ODD = iota(1, 2);
+
+    /**
+     * {@code [0, 1, …, L−1]}: {@code IOTA.add(c).compare(…)} builds lane masks such as "column
+     * inside the row". {@code VectorSpecies.indexInRange} would say the same, but it fell back
+     * to allocating Java code inside larger compiled methods (measured with JFR).
+     */
+    static final FloatVector IOTA = iota(0, 1);
 
     private Vec() {}
 
-    private static FloatVector iota(int first) {
+    /**
+     * Whether a whole vector at {@code byteOffset} lies inside the segment. Masked loads and
+     * stores are only used where it does: for a vector that sticks out of the segment (a tail at
+     * the very end of a tensor, a padding column before its start) the JDK checks the mask lane
+     * by lane in code that runs interpreted and allocates (measured with JFR), so those few
+     * elements take a scalar path instead.
+     */
+    static boolean fits(MemorySegment s, long byteOffset) {
+        return byteOffset >= 0 && byteOffset <= s.byteSize() - 4L * L;
+    }
+
+    private static FloatVector iota(int first, int step) {
         float[] idx = new float[L];
-        for (int k = 0; k < L; k++) idx[k] = first + 2 * k;
+        for (int k = 0; k < L; k++) idx[k] = first + step * k;
         return FloatVector.fromArray(F, idx, 0);
     }
 }

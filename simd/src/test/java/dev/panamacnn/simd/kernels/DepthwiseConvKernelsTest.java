@@ -24,7 +24,7 @@ class DepthwiseConvKernelsTest {
     /** Bring the kernels to C2 first, so the properties also check the intrinsified code. */
     @BeforeAll
     static void warmUp() {
-        Scenarios.warm(Scenarios.depthwise(), 10);
+        Scenarios.warm(Scenarios.depthwise(), 5);
     }
     private static final float INF = Float.POSITIVE_INFINITY;
     /** No clamp, ReLU, ReLU6, and an arbitrary clip that cuts both sides. */

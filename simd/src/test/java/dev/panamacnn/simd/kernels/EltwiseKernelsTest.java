@@ -23,7 +23,7 @@ class EltwiseKernelsTest {
     /** Bring the kernels to C2 first, so the properties also check the intrinsified code. */
     @BeforeAll
     static void warmUp() {
-        Scenarios.warm(Scenarios.eltwise(), 10);
+        Scenarios.warm(Scenarios.eltwise(), 5);
     }
     private static final float INF = Float.POSITIVE_INFINITY;
     private static final float[][] CLAMPS = {{-INF, INF}, {0f, INF}, {0f, 6f}, {-0.4f, 0.5f}};

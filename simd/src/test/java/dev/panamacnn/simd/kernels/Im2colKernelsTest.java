@@ -23,7 +23,7 @@ class Im2colKernelsTest {
     /** Bring the kernel to C2 first, so the property also checks the intrinsified code. */
     @BeforeAll
     static void warmUp() {
-        Scenarios.warm(Scenarios.im2col(), 10);
+        Scenarios.warm(Scenarios.im2col(), 5);
     }
 
     record Case(int c, int h, int w, Conv2dSpec spec, long seed, long xOff, long colsOff, int cut1, int cut2) {}

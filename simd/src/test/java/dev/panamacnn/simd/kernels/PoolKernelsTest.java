@@ -23,7 +23,7 @@ class PoolKernelsTest {
     /** Bring the kernels to C2 first, so the properties also check the intrinsified code. */
     @BeforeAll
     static void warmUp() {
-        Scenarios.warm(Scenarios.pool(), 10);
+        Scenarios.warm(Scenarios.pool(), 5);
     }
 
     record Case(int n, int c, int h, int w, Pool2dSpec spec, long seed, long xOff, long yOff,

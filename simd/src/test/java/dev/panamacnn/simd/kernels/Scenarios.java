@@ -32,12 +32,26 @@ final class Scenarios {
 
     private Scenarios() {}
 
+    /** A segment of exactly n floats: vectors near its end would stick out of it. */
+    private static MemorySegment tight(int n, long seed) {
+        MemorySegment s = ARENA.allocate((long) n * Float.BYTES, 64);
+        MemorySegment.copy(Fixtures.uniform(seed, n, 0.5f, 2f), 0, s, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, n);
+        return s;
+    }
+
     private static MemorySegment filled(int n, long seed) {
         MemorySegment s = ARENA.allocate((long) n * Float.BYTES, 64);
         float[] v = Fixtures.uniform(seed, n, 0.5f, 2f); // positive: also valid variances
         MemorySegment.copy(v, 0, s, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, n);
         return s;
     }
+
+    // Tight operands: a 2×9×37 image and its 3×3/s2/p1 pooling (2×5×19), 13 planes of 49.
+    private static final MemorySegment PX = tight(2 * 9 * 37, 21), PY = tight(2 * 5 * 19, 22), PG = tight(13, 23);
+    // Tight depthwise operands: 3 planes of 9×40 (s1 and s2 outputs) and of 7×7.
+    private static final MemorySegment DX = tight(3 * 9 * 40, 24), DY = tight(3 * 9 * 40, 25);
+    private static final MemorySegment DS = tight(3 * 5 * 20, 26), NX = tight(3 * 7 * 7, 27), NY = tight(3 * 7 * 7, 28);
+    private static final MemorySegment EX = tight(101, 29), EY = tight(101, 30);
 
     static Family pool() {
         Pool2dSpec stem = Pool2dSpec.of(3).stride(2).padding(1);
@@ -56,7 +70,10 @@ final class Scenarios {
                 () -> PoolKernels.globalAvgPool(X, 3, Y, 1, 49, 0, 5),
                 () -> PoolKernels.globalAvgPool(X, 0, Y, 0, 70, 1, 3),
                 () -> PoolKernels.globalMaxPool(X, 3, Y, 1, 49, 0, 5),
-                () -> PoolKernels.globalMaxPool(X, 0, Y, 0, 7, 1, 3)));
+                () -> PoolKernels.globalMaxPool(X, 0, Y, 0, 7, 1, 3),
+                () -> PoolKernels.maxPool2d(PX, 0, PY, 0, 9, 37, stem, 0, 2),
+                () -> PoolKernels.globalAvgPool(PX, 0, PG, 0, 49, 0, 13),
+                () -> PoolKernels.globalMaxPool(PX, 0, PG, 0, 49, 0, 13)));
     }
 
     static Family depthwise() {
@@ -66,6 +83,7 @@ final class Scenarios {
         Conv2dSpec dil = Conv2dSpec.of(3).stride(2).dilation(2).padding(2).groups(3);
         Conv2dSpec k1 = Conv2dSpec.of(2).stride(1).dilation(1, 3).padding(1).groups(3);
         Conv2dSpec s3 = Conv2dSpec.of(3).stride(3).padding(1).groups(3);
+        Conv2dSpec stem2 = Conv2dSpec.of(3).stride(2).padding(1).groups(3);
         float inf = Float.POSITIVE_INFINITY;
         return new Family("depthwise", List.of(
                 () -> DepthwiseConvKernels.depthwiseConv2d(X, 1, W, 0, B, 0, Y, 0, 3, 9, 53, s1, 0f, 6f, 0, 3),
@@ -73,7 +91,11 @@ final class Scenarios {
                 () -> DepthwiseConvKernels.depthwiseConv2d(X, 0, W, 0, B, 1, Y, 0, 3, 9, 70, k5, -inf, inf, 0, 2),
                 () -> DepthwiseConvKernels.depthwiseConv2d(X, 3, W, 0, B, 0, Y, 0, 3, 9, 80, dil, 0f, 6f, 0, 3),
                 () -> DepthwiseConvKernels.depthwiseConv2d(X, 0, W, 0, B, 0, Y, 2, 3, 8, 40, k1, -1f, 1f, 0, 3),
-                () -> DepthwiseConvKernels.depthwiseConv2d(X, 0, W, 0, B, 0, Y, 0, 3, 9, 30, s3, 0f, 6f, 0, 3)));
+                () -> DepthwiseConvKernels.depthwiseConv2d(X, 0, W, 0, B, 0, Y, 0, 3, 9, 30, s3, 0f, 6f, 0, 3),
+                () -> DepthwiseConvKernels.depthwiseConv2d(DX, 0, W, 0, B, 0, DY, 0, 3, 9, 40, s1, 0f, 6f, 0, 3),
+                () -> DepthwiseConvKernels.depthwiseConv2d(DX, 0, W, 0, B, 0, DS, 0, 3, 9, 40, stem2, 0f, 6f, 0, 3),
+                () -> DepthwiseConvKernels.depthwiseConv2d(NX, 0, W, 0, B, 0, NY, 0, 3, 7, 7, s1, 0f, 6f, 0, 3),
+                () -> DepthwiseConvKernels.depthwiseConv2d(DX, 0, W, 0, B, 0, DY, 0, 3, 9, 40, k5, 0f, 6f, 0, 3)));
     }
 
     static Family norm() {
@@ -83,7 +105,9 @@ final class Scenarios {
                 () -> NormKernels.batchNormTraining(X, 0, P1, 0, P2, 0, P3, 0, P4, 0, Y, 0, P5, 0, P6, 0,
                         2, 5, 53, 1e-5f, 0.1f, 0, 5),
                 () -> NormKernels.batchNormTraining(X, 1, P1, 0, P2, 0, P3, 0, P4, 0, Y, 0, null, 0, null, 0,
-                        4, 37, 1, 1e-5f, 0.1f, 2, 37)));
+                        4, 37, 1, 1e-5f, 0.1f, 2, 37),
+                () -> NormKernels.affine(NX, 0, P1, 0, P2, 0, NY, 0, 3, 49, 0f, 6f, 0, 3),
+                () -> NormKernels.affine(EX, 0, P1, 0, P2, 0, EY, 0, 37, 1, 0f, 6f, 0, 101)));
     }
 
     static Family eltwise() {
@@ -93,7 +117,10 @@ final class Scenarios {
                 () -> EltwiseKernels.addClamp(Y, 0, Z, 0, Y, 0, -inf, inf, 5, 64),
                 () -> EltwiseKernels.clamp(X, 0, Y, 3, 0f, 6f, 1, 150),
                 () -> EltwiseKernels.sigmoid(X, 2, Y, 0, 0, 101),
-                () -> EltwiseKernels.tanh(X, 0, Y, 0, 3, 99)));
+                () -> EltwiseKernels.tanh(X, 0, Y, 0, 3, 99),
+                () -> EltwiseKernels.addClamp(EX, 0, EX, 0, EY, 0, 0f, 6f, 0, 101),
+                () -> EltwiseKernels.sigmoid(EX, 0, EY, 0, 0, 101),
+                () -> SoftmaxKernels.softmax(EX, 0, EY, 0, 101, 0, 1)));
     }
 
     static Family softmax() {
@@ -103,6 +130,8 @@ final class Scenarios {
                 () -> SoftmaxKernels.softmax(X, 0, Y, 0, 10, 0, 3)));
     }
 
+    private static final MemorySegment I2C = tight(3 * 9 * 49, 31);
+
     static Family im2col() {
         Conv2dSpec s1 = Conv2dSpec.of(3).padding(1);
         Conv2dSpec s2 = Conv2dSpec.of(3).stride(2).padding(1);
@@ -110,7 +139,8 @@ final class Scenarios {
         return new Family("im2col", List.of(
                 () -> Im2colKernels.im2col(X, 0, Y, 0, 2, 9, 40, s1, 0, 2),
                 () -> Im2colKernels.im2col(X, 1, Y, 3, 2, 9, 75, s2, 1, 2),
-                () -> Im2colKernels.im2col(X, 0, Y, 0, 2, 9, 23, odd, 0, 2)));
+                () -> Im2colKernels.im2col(X, 0, Y, 0, 2, 9, 23, odd, 0, 2),
+                () -> Im2colKernels.im2col(NX, 0, I2C, 0, 3, 7, 7, s1, 0, 3)));
     }
 
     static List<Family> all() {

@@ -22,7 +22,7 @@ class SoftmaxKernelsTest {
     /** Bring the kernels to C2 first, so the properties also check the intrinsified code. */
     @BeforeAll
     static void warmUp() {
-        Scenarios.warm(Scenarios.softmax(), 10);
+        Scenarios.warm(Scenarios.softmax(), 5);
     }
 
     record Case(int rows, int len, float offset, boolean inPlace, long seed, long xOff, long yOff,
