@@ -153,7 +153,7 @@ class CompiledModelTest {
                 // Warm up first: interpreted Vector API code may sum lanes in another order than
                 // the JIT's intrinsics; the claim is about threads and callers, compiled code alike.
                 Tensor scratch = Tensor.allocate(arena, one.outputShape());
-                for (int r = 0; r < 300; r++) one.run(xs.get(r % inputs), scratch);
+                for (int r = 0; r < 2000; r++) one.run(xs.get(r % inputs), scratch);
                 for (int i = 0; i < inputs; i++) serial.add(one.run(xs.get(i), arena).toArray());
             }
             try (CompiledModel plan = Compiler.compile(m, in, simd(2).maxConcurrentRuns(4));
@@ -163,7 +163,7 @@ class CompiledModelTest {
                     futures.add(callers.submit(() -> {
                         try (Arena local = Arena.ofConfined()) {
                             Tensor y = Tensor.allocate(local, plan.outputShape());
-                            for (int r = 0; r < 150; r++) plan.run(xs.get(r % inputs), y); // warm-up
+                            for (int r = 0; r < 500; r++) plan.run(xs.get(r % inputs), y); // warm-up
                             for (int r = 0; r < 40; r++) {
                                 int i = (r * 7 + (int) Thread.currentThread().threadId()) % inputs;
                                 plan.run(xs.get(i), y);
