@@ -66,13 +66,17 @@ public final class WorkerPool implements AutoCloseable {
         }
         try {
             if (closed) throw new IllegalStateException("worker pool is closed");
+            int gen = generation + 1;
+            // The cursor moves to the new generation before the new task and count are written:
+            // a worker still holding the previous generation and task, but reading the new (larger)
+            // count, could otherwise claim an index past the previous run's end, run the previous
+            // task with it and decrement this run's counter, so this run returned early.
+            cursor.set((long) gen << 32);
             this.task = task;
             this.count = count;
             this.failure = null;
             this.caller = Thread.currentThread();
-            int gen = generation + 1;
             remaining.set(count);
-            cursor.set((long) gen << 32);
             generation = gen; // publishes the fields above to the workers
             for (Thread w : workers) LockSupport.unpark(w);
             work(task, count, 0, gen);

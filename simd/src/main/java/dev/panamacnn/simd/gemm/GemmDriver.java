@@ -17,7 +17,8 @@ import java.lang.foreign.MemorySegment;
  * {@link ParallelTask} index each. Inside a task, for each N block of at most NC columns and each
  * K block of at most KC: pack B[k block × n block] into the worker's buffer (L2-resident), then
  * for every A micro-panel (kc × MR, stays in L1) sweep all B micro-panels (streamed from L2) with
- * the micro-kernel. The K blocking never depends on the grid, and a K reduction is never split
+ * the micro-kernel (when threads split M, all of B is packed once first and shared instead). The
+ * K blocking never depends on the grid, and a K reduction is never split
  * between tasks, so every C element sees the same float operations for every thread count.
  */
 final class GemmDriver implements ParallelTask {
@@ -67,15 +68,15 @@ final class GemmDriver implements ParallelTask {
             mBlocks = 1;
         } else {
             // Few columns (late CNN layers): split M. B is packed once, whole, by all threads (a
-            // task per panel) and then shared; each M block re-packing it cost up to 20 % here.
+            // task per panel) and then shared, rather than re-packed by every M block.
             nBlocks = minNBlocks;
             mBlocks = Math.min(mPanels, 4 * threads);
-            if (bMode != B_PACKED) packWholeB(pool);
         }
         try {
+            if (mBlocks > 1 && bMode != B_PACKED) packWholeB(pool);
             pool.run(nBlocks * mBlocks, this);
         } finally {
-            a = b = c = null;
+            a = b = c = packedWholeB = null;
             packer = null;
             epilogue = null;
         }
@@ -88,7 +89,6 @@ final class GemmDriver implements ParallelTask {
         bMode = B_PACKED;
         b = packedWholeB;
         bOff = 0;
-        packedWholeB = null;
     }
 
     /** Panel q of B over all of K, at its {@link PackedB} place. */
