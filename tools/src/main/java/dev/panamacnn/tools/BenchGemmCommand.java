@@ -39,7 +39,7 @@ final class BenchGemmCommand implements Callable<Integer> {
         double flop = 2.0 * m * n * k;
         int iters = iterations > 0 ? iterations : (int) Math.max(10, Math.min(2000, 2e9 * threads / flop * 100));
         Optional<OpenBlas> blas = OpenBlas.load();
-        try (Arena arena = Arena.ofConfined(); GemmWorkspace ws = GemmWorkspace.create(threads);
+        try (Arena arena = Arena.ofShared(); GemmWorkspace ws = GemmWorkspace.create(threads);
              WorkerPool pool = WorkerPool.create(threads)) {
             MemorySegment a = Tensor.randomNormal(arena, 1, 0f, 1f, m, k).segment();
             MemorySegment b = Tensor.randomNormal(arena, 2, 0f, 1f, k, n).segment();
