@@ -1,7 +1,6 @@
 package dev.panamacnn.tools;
 
 import dev.panamacnn.core.Tensor;
-import dev.panamacnn.core.plan.Backend;
 import dev.panamacnn.core.plan.CompileOptions;
 import dev.panamacnn.core.plan.CompiledModel;
 import dev.panamacnn.core.plan.Compiler;
@@ -11,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code panama-cnn bench MODEL.onnx | --example NAME}: latency percentiles and throughput of a compiled model. */
@@ -20,11 +20,8 @@ final class BenchCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     ModelSource.Choice model;
 
-    @Option(names = "--backend", defaultValue = "simd", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-    BackendChoice backend;
-
-    @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ExecutionOptions exec;
 
     @Option(names = "--batch", defaultValue = "1", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
@@ -43,13 +40,13 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (batch < 1 || threads < 1 || iterations < 1 || warmup < 0) {
-            throw new IllegalArgumentException("batch, threads and iterations must be >= 1 and warmup >= 0");
+        if (batch < 1 || iterations < 1 || warmup < 0) {
+            throw new IllegalArgumentException("batch and iterations must be >= 1 and warmup >= 0");
         }
-        Backend b = backend.backend();
+        CompileOptions opts = exec.compileOptions();
         try (Arena arena = Arena.ofConfined();
              ModelSource.Loaded loaded = ModelSource.load(model, batch, seed);
-             CompiledModel plan = Compiler.compile(loaded.model(), loaded.input(), CompileOptions.of(b).threads(threads))) {
+             CompiledModel plan = Compiler.compile(loaded.model(), loaded.input(), opts)) {
             var input = loaded.input();
             String example = loaded.name();
             Tensor x = Tensor.randomNormal(arena, seed, 0f, 1f, input.dims());
@@ -67,11 +64,11 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "{\"model\": \"%s\", \"backend\": \"%s\", \"threads\": %d, \"batch\": %d,"
                                 + " \"iterations\": %d, \"median_ms\": %.3f, \"p90_ms\": %.3f, \"p99_ms\": %.3f,"
                                 + " \"min_ms\": %.3f, \"throughput_per_s\": %.2f}%n",
-                        example, b.name(), threads, batch, iterations, s.medianMs(), s.p90Ms(), s.p99Ms(),
+                        example, opts.backend().name(), exec.threads, batch, iterations, s.medianMs(), s.p90Ms(), s.p99Ms(),
                         s.minMs(), throughput);
             } else {
                 System.out.printf(Locale.ROOT, "%s, backend %s, %d thread(s), batch %d, %d iterations after %d warm-up%n",
-                        example, b.name(), threads, batch, iterations, warmup);
+                        example, opts.backend().name(), exec.threads, batch, iterations, warmup);
                 System.out.printf(Locale.ROOT, "latency  median %.3f ms   p90 %.3f ms   p99 %.3f ms   min %.3f ms%n",
                         s.medianMs(), s.p90Ms(), s.p99Ms(), s.minMs());
                 System.out.printf(Locale.ROOT, "throughput %.1f images/s%n", throughput);

@@ -2,7 +2,6 @@ package dev.panamacnn.tools;
 
 import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.io.Npy;
-import dev.panamacnn.core.plan.CompileOptions;
 import dev.panamacnn.core.plan.CompiledModel;
 import dev.panamacnn.onnx.OnnxModel;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,11 +39,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "Y.npy", description = "Where to write the output tensor (with --input).")
     Path output;
 
-    @Option(names = "--backend", defaultValue = "simd", description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-    BackendChoice backend;
-
-    @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    ExecutionOptions exec;
 
     @Option(names = "--top", defaultValue = "5", description = "Classes to print with --image (default ${DEFAULT-VALUE}).")
     int top;
@@ -62,23 +59,22 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         try (Arena arena = Arena.ofConfined()) {
             if (source.input != null) {
                 if (output == null) throw new IllegalArgumentException("--input needs --output Y.npy");
                 Tensor x = Npy.read(source.input, arena);
                 try (OnnxModel m = OnnxModel.load(model, x.shape());
-                     CompiledModel plan = m.compile(CompileOptions.of(backend.backend()).threads(threads))) {
+                     CompiledModel plan = m.compile(exec.compileOptions())) {
                     Tensor y = plan.run(x, arena);
                     Npy.write(output, y);
                     System.out.printf(Locale.ROOT, "%s: input %s -> output %s written to %s (%s backend, %d thread(s))%n",
-                            model.getFileName(), x.shape(), y.shape(), output, backend, threads);
+                            model.getFileName(), x.shape(), y.shape(), output, exec.backend, exec.threads);
                 }
                 return 0;
             }
             if (mean.length != 3 || std.length != 3) throw new IllegalArgumentException("--mean and --std take three values (R,G,B)");
             try (OnnxModel m = OnnxModel.load(model, 1);
-                 CompiledModel plan = m.compile(CompileOptions.of(backend.backend()).threads(threads))) {
+                 CompiledModel plan = m.compile(exec.compileOptions())) {
                 Tensor x = ImageInput.load(source.image, m.inputShape(), resize, mean, std, arena);
                 float[] scores = plan.run(x, arena).toArray();
                 printTop(scores, labels == null ? List.of() : Files.readAllLines(labels));
