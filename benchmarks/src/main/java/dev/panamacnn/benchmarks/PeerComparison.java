@@ -64,6 +64,9 @@ public final class PeerComparison {
         }
     }
 
+    /** Blocks per engine: enough to spread slow drifts of a shared host over both. */
+    static final int ROUNDS = 10;
+
     static Row measure(Path file, int threads, int batch, int iterations, int warmup) throws Exception {
         try (Arena arena = Arena.ofConfined(); OnnxModel model = OnnxModel.load(file, batch);
              CompiledModel plan = model.compile(CompileOptions.of(SimdBackends.fastest()).threads(threads))) {
@@ -78,14 +81,23 @@ public final class PeerComparison {
                     plan.run(x, y);
                     ort.runOnly();
                 }
+                // Alternate in blocks, not run by run: ONNX Runtime's intra-op threads spin for a
+                // while after each run (its default, and its best latency), and run-by-run
+                // alternation would hand that spinning to our next run as a stolen core.
                 long[] a = new long[iterations], b = new long[iterations];
-                for (int i = 0; i < iterations; i++) {
-                    long t0 = System.nanoTime();
-                    plan.run(x, y);
-                    long t1 = System.nanoTime();
-                    ort.runOnly();
-                    b[i] = System.nanoTime() - t1;
-                    a[i] = t1 - t0;
+                int block = Math.max(1, iterations / ROUNDS);
+                for (int start = 0; start < iterations; start += block) {
+                    int end = Math.min(iterations, start + block);
+                    for (int i = start; i < end; i++) {
+                        long t0 = System.nanoTime();
+                        plan.run(x, y);
+                        a[i] = System.nanoTime() - t0;
+                    }
+                    for (int i = start; i < end; i++) {
+                        long t0 = System.nanoTime();
+                        ort.runOnly();
+                        b[i] = System.nanoTime() - t0;
+                    }
                 }
                 Arrays.sort(a);
                 Arrays.sort(b);
