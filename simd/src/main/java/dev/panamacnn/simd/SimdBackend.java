@@ -10,12 +10,34 @@ import dev.panamacnn.core.plan.ReferenceBackend;
  * the JVM can run it.
  */
 public final class SimdBackend implements Backend {
-    private static final SimdBackend INSTANCE = new SimdBackend();
+    private static final SimdBackend INSTANCE = new SimdBackend(defaultConvAlgorithm());
 
-    private SimdBackend() {}
+    private final ConvAlgorithm convAlgorithm;
+
+    private SimdBackend(ConvAlgorithm convAlgorithm) {
+        this.convAlgorithm = convAlgorithm;
+    }
 
     static SimdBackend instance() {
         return INSTANCE;
+    }
+
+    static SimdBackend with(ConvAlgorithm algorithm) {
+        return algorithm == INSTANCE.convAlgorithm ? INSTANCE : new SimdBackend(algorithm);
+    }
+
+    /** {@code -Dpanama.simd.conv=auto|gemm|direct} overrides the default, for measurements. */
+    private static ConvAlgorithm defaultConvAlgorithm() {
+        String v = System.getProperty("panama.simd.conv", "auto");
+        try {
+            return ConvAlgorithm.valueOf(v.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("panama.simd.conv must be auto, gemm or direct, got '" + v + "'");
+        }
+    }
+
+    public ConvAlgorithm convAlgorithm() {
+        return convAlgorithm;
     }
 
     @Override
@@ -28,7 +50,29 @@ public final class SimdBackend implements Backend {
         int c = op.input().dim(1), o = op.output().dim(1);
         boolean depthwise = op.spec().groups() == c && c == o;
         if (depthwise && op.residual() == null) return RangeKernels.depthwise(op);
-        return new ConvGemmKernel(op);
+        return prefersDirect(op, convAlgorithm) ? new DirectConvKernel(op) : new ConvGemmKernel(op);
+    }
+
+    /**
+     * Direct convolution where ResNet-18's per-layer profile (BENCHMARKS.md) showed it faster than
+     * im2col + GEMM: strided convolutions and small feature maps, whose GEMM has a gathering
+     * im2col or pixel counts that leave vectors partly empty — unless the reduction is short
+     * (the 3-channel stem, 1×1 convs), where the direct kernel's per-tile transposed store
+     * dominates.
+     */
+    static boolean prefersDirect(Ops.Conv op, ConvAlgorithm algorithm) {
+        if (!DirectConvKernel.supports(op)) return false;
+        return switch (algorithm) {
+            case DIRECT -> true;
+            case GEMM -> false;
+            case AUTO -> {
+                var s = op.spec();
+                long k = (long) op.input().dim(1) * s.kernelH() * s.kernelW();
+                long pixels = (long) op.output().dim(2) * op.output().dim(3);
+                boolean strided = s.strideH() > 1 || s.strideW() > 1;
+                yield s.kernelH() * s.kernelW() > 1 && k >= 256 && (strided || pixels <= 256);
+            }
+        };
     }
 
     @Override

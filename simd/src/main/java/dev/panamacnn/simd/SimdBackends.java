@@ -23,6 +23,16 @@ public final class SimdBackends {
         return ReferenceBackend.INSTANCE;
     }
 
+    /**
+     * The Vector API backend with ungrouped convolutions forced to one algorithm (for tests and
+     * measurements; {@link #fastest()} chooses per layer). Throws when the backend cannot run here.
+     */
+    public static Backend simd(ConvAlgorithm algorithm) {
+        String why = unavailableReason();
+        if (why != null) throw new IllegalStateException(why);
+        return SimdBackend.with(algorithm);
+    }
+
     /** Whether the Vector API backend can run here. */
     public static boolean available() {
         return unavailableReason() == null;

@@ -6,6 +6,9 @@ import dev.panamacnn.core.plan.CompiledModel;
 import dev.panamacnn.core.plan.Compiler;
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -37,6 +40,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
     boolean json;
+
+    @Option(names = "--profile", description = "Also time every planned step on its own and print the slowest first.")
+    boolean profile;
 
     @Override
     public Integer call() throws IOException {
@@ -73,7 +79,19 @@ final class BenchCommand implements Callable<Integer> {
                         s.medianMs(), s.p90Ms(), s.p99Ms(), s.minMs());
                 System.out.printf(Locale.ROOT, "throughput %.1f images/s%n", throughput);
             }
+            if (profile) printProfile(plan.profile(x, iterations));
         }
         return 0;
+    }
+
+    /** Steps by median time, slowest first, with their share of the summed medians. */
+    private static void printProfile(List<CompiledModel.StepTime> times) {
+        double total = times.stream().mapToDouble(CompiledModel.StepTime::medianMicros).sum();
+        List<CompiledModel.StepTime> sorted = new ArrayList<>(times);
+        sorted.sort(Comparator.comparingDouble(CompiledModel.StepTime::medianMicros).reversed());
+        System.out.printf(Locale.ROOT, "%nprofile: median per step (sum %.3f ms)%n", total / 1e3);
+        for (CompiledModel.StepTime t : sorted) {
+            System.out.printf(Locale.ROOT, "%9.1f us %5.1f %%  %s%n", t.medianMicros(), 100 * t.medianMicros() / total, t.step());
+        }
     }
 }

@@ -108,6 +108,43 @@ public final class CompiledModel implements AutoCloseable {
         MemorySegment.copy(ws, outputSlot.byteOffset(), output.segment(), 0, output.size() * Float.BYTES);
     }
 
+    /** Median wall time of one planned step over a profiling run (see {@link #profile}). */
+    public record StepTime(String step, double medianMicros) {}
+
+    /**
+     * Runs {@code iterations} times on {@code input}, timing every planned step on its own, and
+     * returns each step's median: where a run's time goes, for tuning. Not for serving: the
+     * per-step clock reads cost a little and the results are allocated.
+     */
+    public List<StepTime> profile(Tensor input, int iterations) {
+        if (!input.shape().equals(inputShape)) {
+            throw new IllegalArgumentException("input shape expected " + inputShape + ", got " + input.shape());
+        }
+        if (iterations < 1) throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+        Context c = acquire();
+        try {
+            checkOpen();
+            long[][] nanos = new long[c.runners.length][iterations];
+            MemorySegment ws = c.ctx.workspace();
+            for (int it = 0; it < iterations; it++) {
+                MemorySegment.copy(input.segment(), 0, ws, inputSlot.byteOffset(), input.size() * Float.BYTES);
+                for (int i = 0; i < c.runners.length; i++) {
+                    long t0 = System.nanoTime();
+                    c.runners[i].run();
+                    nanos[i][it] = System.nanoTime() - t0;
+                }
+            }
+            List<StepTime> out = new java.util.ArrayList<>(c.runners.length);
+            for (int i = 0; i < c.runners.length; i++) {
+                java.util.Arrays.sort(nanos[i]);
+                out.add(new StepTime(steps.get(i), nanos[i][iterations / 2] / 1e3));
+            }
+            return out;
+        } finally {
+            release(c);
+        }
+    }
+
     private void checkShapes(Tensor input, Tensor output) {
         if (!input.shape().equals(inputShape)) {
             throw new IllegalArgumentException("input shape expected " + inputShape + ", got " + input.shape());

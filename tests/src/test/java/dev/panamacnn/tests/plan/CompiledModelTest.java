@@ -23,6 +23,7 @@ import dev.panamacnn.core.plan.CompileOptions;
 import dev.panamacnn.core.plan.CompiledModel;
 import dev.panamacnn.core.plan.Compiler;
 import dev.panamacnn.core.testing.Tolerance;
+import dev.panamacnn.simd.ConvAlgorithm;
 import dev.panamacnn.simd.SimdBackends;
 import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
@@ -118,8 +119,12 @@ class CompiledModelTest {
     void warmedUpRunsAllocateNothing() {
         var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (Arena arena = Arena.ofConfined(); Model m = Model.init(miniResNet(), Shape.of(1, 3, 32, 32), 1)) {
-            for (int threads : new int[] {1, 2}) {
-                try (CompiledModel plan = Compiler.compile(m, Shape.of(1, 3, 32, 32), simd(threads))) {
+            for (int variant = 0; variant < 4; variant++) {
+                int threads = 1 + variant % 2;
+                // Variants 2 and 3 force the direct convolution kernel (AUTO keeps these small convs on GEMM).
+                var options = variant < 2 ? simd(threads)
+                        : CompileOptions.of(SimdBackends.simd(ConvAlgorithm.DIRECT)).threads(threads);
+                try (CompiledModel plan = Compiler.compile(m, Shape.of(1, 3, 32, 32), options)) {
                     Tensor x = Tensor.randomNormal(arena, 3, 0f, 1f, 1, 3, 32, 32);
                     Tensor y = Tensor.allocate(arena, plan.outputShape());
                     long tid = Thread.currentThread().threadId();
@@ -133,7 +138,7 @@ class CompiledModelTest {
                         rounds++;
                     } while (allocated != 0 && System.nanoTime() < deadline);
                     assertEquals(0, allocated, "heap bytes allocated by 100 runs after " + rounds
-                            + " rounds of warm-up, " + threads + " thread(s)");
+                            + " rounds of warm-up, " + threads + " thread(s), variant " + variant);
                     assertEquals(1, plan.contextsCreated(), "no new execution context (off-heap workspace) per run");
                 }
             }

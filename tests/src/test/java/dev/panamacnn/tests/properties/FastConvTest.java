@@ -11,10 +11,12 @@ import dev.panamacnn.core.layers.Model;
 import dev.panamacnn.core.layers.Residual;
 import dev.panamacnn.core.layers.Sequential;
 import dev.panamacnn.core.ops.Activation;
+import dev.panamacnn.core.plan.Backend;
 import dev.panamacnn.core.plan.CompileOptions;
 import dev.panamacnn.core.plan.CompiledModel;
 import dev.panamacnn.core.plan.Compiler;
 import dev.panamacnn.core.testing.Tolerance;
+import dev.panamacnn.simd.ConvAlgorithm;
 import dev.panamacnn.simd.SimdBackends;
 import java.lang.foreign.Arena;
 import org.junit.jupiter.api.Test;
@@ -22,11 +24,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The fast convolution (im2col-packed GEMM, direct pointwise and depthwise paths, fused bias,
  * residual and clamp) equals the reference over random shapes: odd and prime sizes, every
- * stride/padding/dilation/group layout, widths across vector and panel tails, 1–3 threads.
+ * stride/padding/dilation/group layout, widths across vector and panel tails, 1–3 threads —
+ * with the per-layer choice and with each convolution algorithm forced.
  */
 class FastConvTest {
 
     private static void check(Gens.ConvCase cs, boolean bias, boolean residual, int threads) {
+        check(cs, bias, residual, threads, SimdBackends.fastest());
+    }
+
+    private static void check(Gens.ConvCase cs, boolean bias, boolean residual, int threads, Backend backend) {
         Layer conv = new Conv2d(cs.c(), cs.outC(), cs.spec(), bias);
         Shape in = Shape.of(cs.n(), cs.c(), cs.h(), cs.w());
         Shape out = conv.outputShape(in);
@@ -39,7 +46,7 @@ class FastConvTest {
             Tensor x = cs.input(arena);
             Tensor expected = m.forward(x, Mode.INFERENCE, arena);
             try (CompiledModel plan = Compiler.compile(m, in,
-                    CompileOptions.of(SimdBackends.fastest()).threads(threads))) {
+                    CompileOptions.of(backend).threads(threads))) {
                 Tensor actual = plan.run(x, arena);
                 long k = cs.spec().macsPerOutput(cs.c());
                 Tolerance.forReduction(k, 1.0).assertClose(cs + " bias " + bias + " residual " + canAdd
@@ -62,6 +69,30 @@ class FastConvTest {
         for (int[] s : shapes) {
             var spec = dev.panamacnn.core.ops.Conv2dSpec.of(s[2]).stride(s[3]).padding(s[4]);
             check(new Gens.ConvCase(1, s[0], s[5], s[5] + 3, s[1], spec, s[5]), true, s[0] == s[1] && s[3] == 1, 2);
+        }
+    }
+
+    @Test
+    void directConvEqualsReference() {
+        // Ungrouped convs, forced onto the direct kernel: widths across the 7-pixel tile, output
+        // channels across the 32-channel panel, strides 1, 2 (specialised) and 3 (general).
+        Props.qt(100).forAll(Gens.convCases(5, 3, 2, false), integers().between(1, 3), integers().between(0, 3))
+                .checkAssert((cs, threads, flags) -> check(cs, (flags & 1) != 0, (flags & 2) != 0, threads,
+                        SimdBackends.simd(ConvAlgorithm.DIRECT)));
+    }
+
+    @Test
+    void directConvOnWideChannelsAndBatches() {
+        // Several 32-channel panels, batch > 1, residual + ReLU epilogue, the shapes AUTO sends to it.
+        int[][] shapes = {{40, 70, 3, 1, 1, 14, 2}, {64, 64, 3, 1, 1, 7, 1}, {33, 65, 3, 2, 1, 15, 3}, {20, 20, 3, 1, 1, 9, 2},
+                {30, 40, 5, 2, 2, 17, 1}};
+        for (int[] s : shapes) {
+            var spec = dev.panamacnn.core.ops.Conv2dSpec.of(s[2]).stride(s[3]).padding(s[4]);
+            var cs = new Gens.ConvCase(s[6], s[0], s[5], s[5] + 2, s[1], spec, s[5]);
+            for (int threads = 1; threads <= 2; threads++) {
+                check(cs, true, s[0] == s[1] && s[3] == 1, threads, SimdBackends.simd(ConvAlgorithm.DIRECT));
+                check(cs, true, s[0] == s[1] && s[3] == 1, threads, SimdBackends.simd(ConvAlgorithm.AUTO));
+            }
         }
     }
 }
