@@ -20,7 +20,9 @@ public final class EltwiseBackwardRef {
         Checks.sameShape(act + " backward", x, dx);
         MemorySegment xs = x.segment(), dys = dy.segment(), dxs = dx.segment();
         for (long i = 0, n = x.size(); i < n; i++) {
-            dxs.setAtIndex(FLOAT, i, (float) (dys.getAtIndex(FLOAT, i) * derivative(act, xs.getAtIndex(FLOAT, i))));
+            double d = derivative(act, xs.getAtIndex(FLOAT, i));
+            // A blocked gradient is +0 whatever dy is (no −0 or NaN leaking through a closed gate).
+            dxs.setAtIndex(FLOAT, i, d == 0 ? 0f : (float) (dys.getAtIndex(FLOAT, i) * d));
         }
     }
 

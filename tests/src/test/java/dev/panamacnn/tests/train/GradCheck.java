@@ -30,7 +30,8 @@ final class GradCheck {
 
     /** Fails with the worst component when any gradient is off. */
     static void check(Layer layer, Shape in, long seed, TrainingKernels kernels) {
-        try (Arena arena = Arena.ofConfined(); Model m = Model.init(layer, in, seed); StepArena step = new StepArena()) {
+        // Shared: the simd kernels' worker threads read the input.
+        try (Arena arena = Arena.ofShared(); Model m = Model.init(layer, in, seed); StepArena step = new StepArena()) {
             randomize(m, seed);
             Tensor x = Tensor.randomNormal(arena, seed ^ 0x5DEECE66DL, 0f, 1f, in.dims());
             Shape outShape = layer.outputShape(in);

@@ -79,6 +79,14 @@ class GradientCheckTest {
         qt(40).forAll(convs()).checkAssert(GradientCheckTest::check);
     }
 
+    /** The same property through the simd kernels (GEMM gradients, batch split over two threads). */
+    @Test
+    void convolutionWithFastKernels() {
+        try (TrainingKernels fast = dev.panamacnn.simd.SimdTraining.create(2)) {
+            qt(25).forAll(convs()).checkAssert(c -> GradCheck.check(c.layer(), c.in(), c.seed(), fast));
+        }
+    }
+
     @Test
     void linear() {
         qt(30).forAll(in -> new Case(new Linear(between(1, 9, in), between(1, 6, in), booleans().all().generate(in)),
