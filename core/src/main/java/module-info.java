@@ -9,4 +9,5 @@ module dev.panamacnn.core {
     exports dev.panamacnn.core.exec;
     exports dev.panamacnn.core.plan;
     exports dev.panamacnn.core.testing;
+    exports dev.panamacnn.core.train;
 }

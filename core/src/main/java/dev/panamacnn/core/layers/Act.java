@@ -4,9 +4,12 @@ import dev.panamacnn.core.Shape;
 import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.ops.Activation;
 import dev.panamacnn.core.reference.EltwiseRef;
+import dev.panamacnn.core.train.Pass;
+import dev.panamacnn.core.train.Tape;
+import dev.panamacnn.core.train.Trainable;
 
 /** An element-wise activation layer: ReLU, ReLU6/clip, sigmoid, tanh, hard-sigmoid, hard-swish. No parameters. */
-public record Act(Activation activation) implements Layer {
+public record Act(Activation activation) implements Layer, Trainable {
 
     public static Act relu() {
         return new Act(Activation.RELU);
@@ -46,6 +49,18 @@ public record Act(Activation activation) implements Layer {
     @Override
     public Tensor apply(Scope scope, Tensor x) {
         return EltwiseRef.activation(x, activation, scope.arena());
+    }
+
+    @Override
+    public Pass forward(Tape tape, Scope scope, Tensor x, boolean inputGrad) {
+        Tensor y = tape.uninitialized(x.shape());
+        tape.kernels().activation(x, activation, y);
+        return new Pass(y, dy -> {
+            if (!inputGrad) return null;
+            Tensor dx = tape.uninitialized(x.shape());
+            tape.kernels().activationBackward(x, activation, dy, dx);
+            return dx;
+        });
     }
 
     @Override

@@ -6,6 +6,9 @@ import dev.panamacnn.core.ops.Conv2dSpec;
 import dev.panamacnn.core.reference.ConvRef;
 import java.util.ArrayList;
 import java.util.List;
+import dev.panamacnn.core.train.Pass;
+import dev.panamacnn.core.train.Tape;
+import dev.panamacnn.core.train.Trainable;
 
 /**
  * 2-D convolution with learned filters: {@code weight [out, in/groups, kH, kW]} and optional
@@ -13,7 +16,7 @@ import java.util.List;
  * workhorse; groups = in = out is depthwise. Build fluently:
  * {@code Conv2d.of(3, 64, 7).stride(2).padding(3).noBias()}.
  */
-public record Conv2d(int inChannels, int outChannels, Conv2dSpec spec, boolean bias) implements Layer {
+public record Conv2d(int inChannels, int outChannels, Conv2dSpec spec, boolean bias) implements Layer, Trainable {
 
     public Conv2d {
         if (inChannels < 1 || outChannels < 1) {
@@ -82,6 +85,21 @@ public record Conv2d(int inChannels, int outChannels, Conv2dSpec spec, boolean b
         outputShape(x.shape());
         return ConvRef.conv2d(x, scope.param("weight"), bias ? scope.param("bias") : null, spec,
                 scope.arena());
+    }
+
+    /** Forward with the tape's kernels; backward gives ∂L/∂w, ∂L/∂b (im2col/col2im GEMMs in fast kernels) and ∂L/∂x. */
+    @Override
+    public Pass forward(Tape tape, Scope scope, Tensor x, boolean inputGrad) {
+        Shape os = outputShape(x.shape());
+        Tensor w = scope.param("weight"), b = bias ? scope.param("bias") : null;
+        Tensor y = tape.uninitialized(os);
+        tape.kernels().conv2d(x, w, b, spec, y);
+        Tensor dw = tape.grad(scope, "weight"), db = bias ? tape.grad(scope, "bias") : null;
+        return new Pass(y, dy -> {
+            Tensor dx = inputGrad ? tape.uninitialized(x.shape()) : null;
+            tape.kernels().conv2dBackward(x, w, spec, dy, dx, dw, db);
+            return dx;
+        });
     }
 
     @Override

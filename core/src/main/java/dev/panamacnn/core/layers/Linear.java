@@ -5,13 +5,16 @@ import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.reference.DenseRef;
 import java.util.ArrayList;
 import java.util.List;
+import dev.panamacnn.core.train.Pass;
+import dev.panamacnn.core.train.Tape;
+import dev.panamacnn.core.train.Trainable;
 
 /**
  * Fully connected layer — the traditional neuron, {@code outFeatures} times over:
  * {@code y = x·Wᵀ + b} with {@code weight [out, in]} and {@code bias [out]}. Input {@code [N, in]};
  * put a {@link Flatten} before it after convolutions.
  */
-public record Linear(int inFeatures, int outFeatures, boolean bias) implements Layer {
+public record Linear(int inFeatures, int outFeatures, boolean bias) implements Layer, Trainable {
 
     public Linear {
         if (inFeatures < 1 || outFeatures < 1) {
@@ -49,6 +52,20 @@ public record Linear(int inFeatures, int outFeatures, boolean bias) implements L
     public Tensor apply(Scope scope, Tensor x) {
         outputShape(x.shape());
         return DenseRef.linear(x, scope.param("weight"), bias ? scope.param("bias") : null, scope.arena());
+    }
+
+    @Override
+    public Pass forward(Tape tape, Scope scope, Tensor x, boolean inputGrad) {
+        Shape os = outputShape(x.shape());
+        Tensor w = scope.param("weight"), b = bias ? scope.param("bias") : null;
+        Tensor y = tape.uninitialized(os);
+        tape.kernels().linear(x, w, b, y);
+        Tensor dw = tape.grad(scope, "weight"), db = bias ? tape.grad(scope, "bias") : null;
+        return new Pass(y, dy -> {
+            Tensor dx = inputGrad ? tape.uninitialized(x.shape()) : null;
+            tape.kernels().linearBackward(x, w, dy, dx, dw, db);
+            return dx;
+        });
     }
 
     @Override

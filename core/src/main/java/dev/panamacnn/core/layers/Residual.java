@@ -6,6 +6,10 @@ import dev.panamacnn.core.ops.Activation;
 import dev.panamacnn.core.reference.EltwiseRef;
 import java.util.ArrayList;
 import java.util.List;
+import dev.panamacnn.core.train.Backward;
+import dev.panamacnn.core.train.Pass;
+import dev.panamacnn.core.train.Tape;
+import dev.panamacnn.core.train.Trainable;
 
 /**
  * A residual (skip) block: {@code y = act(body(x) + shortcut(x))}, where the shortcut is the
@@ -15,7 +19,7 @@ import java.util.List;
  * {@code downsample}, so variable names match torchvision
  * ({@code layer2.0.conv1.weight}, {@code layer2.0.downsample.0.weight}).
  */
-public record Residual(Layer body, Layer shortcut, Activation activation) implements Layer {
+public record Residual(Layer body, Layer shortcut, Activation activation) implements Layer, Trainable {
 
     public static final String SHORTCUT = "downsample";
 
@@ -61,6 +65,38 @@ public record Residual(Layer body, Layer shortcut, Activation activation) implem
         Tensor sum = EltwiseRef.add(main, skip, scope.arena());
         EltwiseRef.activation(sum, activation, sum);
         return sum;
+    }
+
+    /**
+     * y = act(body(x) + shortcut(x)); the backward sends act'·dy down both branches and adds the
+     * two input gradients (x feeds both).
+     */
+    @Override
+    public Pass forward(Tape tape, Scope scope, Tensor x, boolean inputGrad) {
+        Shape os = outputShape(x.shape());
+        Pass main = Trainable.of(body).forward(tape, scope, x, inputGrad);
+        Pass skip = shortcut == null ? null : Trainable.of(shortcut).forward(tape, scope.child(SHORTCUT), x, inputGrad);
+        Tensor sum = tape.uninitialized(os);
+        tape.kernels().add(main.output(), skip == null ? x : skip.output(), sum);
+        boolean identity = activation.kind() == Activation.Kind.IDENTITY;
+        Tensor y = sum;
+        if (!identity) {
+            y = tape.uninitialized(os);
+            tape.kernels().activation(sum, activation, y);
+        }
+        return new Pass(y, dy -> {
+            Tensor dsum = dy;
+            if (!identity) {
+                dsum = tape.uninitialized(os);
+                tape.kernels().activationBackward(sum, activation, dy, dsum);
+            }
+            Tensor dMain = main.backward().apply(dsum);
+            Tensor dSkip = skip == null ? dsum : skip.backward().apply(dsum);
+            if (!inputGrad) return null;
+            Tensor dx = tape.uninitialized(x.shape());
+            tape.kernels().add(dMain, dSkip, dx);
+            return dx;
+        });
     }
 
     @Override

@@ -5,9 +5,13 @@ import dev.panamacnn.core.Tensor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import dev.panamacnn.core.train.Backward;
+import dev.panamacnn.core.train.Pass;
+import dev.panamacnn.core.train.Tape;
+import dev.panamacnn.core.train.Trainable;
 
 /** Layers applied one after another: {@code y = fₙ(…f₂(f₁(x)))}. Children are named. */
-public record Sequential(List<Child> children) implements Layer {
+public record Sequential(List<Child> children) implements Layer, Trainable {
 
     public Sequential {
         children = List.copyOf(children);
@@ -59,6 +63,25 @@ public record Sequential(List<Child> children) implements Layer {
         Tensor y = x;
         for (Child c : children) y = c.layer().apply(scope.child(c.name()), y);
         return y;
+    }
+
+    /** Children forward in order; the backward runs their backwards in reverse. */
+    @Override
+    public Pass forward(Tape tape, Scope scope, Tensor x, boolean inputGrad) {
+        Backward[] back = new Backward[children.size()];
+        Tensor y = x;
+        for (int i = 0; i < back.length; i++) {
+            Child c = children.get(i);
+            // Past the first child the input is an activation: its gradient is always needed.
+            Pass p = Trainable.of(c.layer()).forward(tape, scope.child(c.name()), y, i > 0 || inputGrad);
+            back[i] = p.backward();
+            y = p.output();
+        }
+        return new Pass(y, dy -> {
+            Tensor d = dy;
+            for (int i = back.length - 1; i >= 0; i--) d = back[i].apply(d);
+            return d;
+        });
     }
 
     @Override

@@ -1,0 +1,124 @@
+package dev.panamacnn.tests.train;
+
+import static org.quicktheories.generators.SourceDSL.integers;
+
+import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.Tensor;
+import dev.panamacnn.core.layers.Conv2d;
+import dev.panamacnn.core.ops.Activation;
+import dev.panamacnn.core.ops.Conv2dSpec;
+import dev.panamacnn.core.testing.Tolerance;
+import dev.panamacnn.core.train.TrainingKernels;
+import dev.panamacnn.simd.SimdTraining;
+import java.lang.foreign.Arena;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast training kernels (simd: GEMM-based convolution and dense gradients, vector ReLU) equal
+ * the reference kernels over random shapes and 1–3 threads, forward and backward, including the
+ * accumulation of parameter gradients into non-zero tensors.
+ */
+class FastTrainingKernelsTest {
+
+    static void compareConv(Conv2d conv, Shape in, long seed, int threads) {
+        Shape out = conv.outputShape(in);
+        try (Arena arena = Arena.ofShared(); TrainingKernels fast = SimdTraining.create(threads)) {
+            TrainingKernels ref = TrainingKernels.reference();
+            Tensor x = Tensor.randomNormal(arena, seed, 0f, 1f, in.dims());
+            Tensor w = Tensor.randomNormal(arena, seed + 1, 0f, 1f, conv.weightShape().dims());
+            Tensor b = conv.bias() ? Tensor.randomNormal(arena, seed + 2, 0f, 1f, conv.outChannels()) : null;
+            Tensor dy = Tensor.randomNormal(arena, seed + 3, 0f, 1f, out.dims());
+            Tensor[] r = run(ref, conv, x, w, b, dy, arena, seed), f = run(fast, conv, x, w, b, dy, arena, seed);
+            String what = conv.describe() + " on " + in + " threads " + threads;
+            Conv2dSpec s = conv.spec();
+            Tolerance.forReduction(s.macsPerOutput(in.dim(1)), 1).assertClose(what + " forward", r[0], f[0]);
+            long perWeight = (long) in.dim(0) * out.dim(2) * out.dim(3);
+            Tolerance.forReduction(perWeight, 1).assertClose(what + " dw", r[1], f[1]);
+            long perInput = (long) conv.outChannels() / s.groups() * s.kernelH() * s.kernelW();
+            Tolerance.forReduction(perInput, 1).assertClose(what + " dx", r[2], f[2]);
+            if (b != null) Tolerance.forReduction(perWeight, 1).assertClose(what + " db", r[3], f[3]);
+        }
+    }
+
+    private static Tensor[] run(TrainingKernels k, Conv2d conv, Tensor x, Tensor w, Tensor b, Tensor dy, Arena arena,
+                                long seed) {
+        Tensor y = Tensor.full(arena, Float.NaN, conv.outputShape(x.shape()).dims()); // must be overwritten
+        k.conv2d(x, w, b, conv.spec(), y);
+        Tensor dw = Tensor.randomNormal(arena, seed + 4, 0f, 1f, w.shape().dims()); // accumulated into
+        Tensor db = b == null ? null : Tensor.randomNormal(arena, seed + 5, 0f, 1f, b.shape().dims());
+        Tensor dx = Tensor.full(arena, Float.NaN, x.shape().dims());
+        k.conv2dBackward(x, w, conv.spec(), dy, dx, dw, db);
+        return new Tensor[] {y, dw, dx, db};
+    }
+
+    @Test
+    void convolutionEqualsReference() {
+        GradientCheckTest.qt(80).forAll(GradientCheckTest.convs(), integers().between(1, 3))
+                .checkAssert((c, threads) -> {
+                    Shape in = c.in().withDim(0, 1 + (int) Math.floorMod(c.seed(), 5L));
+                    compareConv((Conv2d) c.layer(), in, c.seed(), threads);
+                });
+    }
+
+    @Test
+    void wideConvolutionsEqualReference() {
+        // LeNet's two convolutions, a strided 3×3, a 1×1 projection and a pointwise conv: many NR panels, K past KC.
+        compareConv(Conv2d.of(1, 6, 5).padding(2), Shape.of(3, 1, 28, 28), 1, 2);
+        compareConv(Conv2d.of(6, 16, 5), Shape.of(5, 6, 14, 14), 2, 2);
+        compareConv(Conv2d.of(8, 12, 3).stride(2).padding(1).noBias(), Shape.of(2, 8, 17, 19), 3, 3);
+        compareConv(Conv2d.of(8, 12, 1).stride(2).noBias(), Shape.of(2, 8, 9, 9), 4, 1);
+        compareConv(Conv2d.of(96, 20, 1), Shape.of(2, 96, 6, 7), 5, 2);
+        compareConv(Conv2d.of(32, 8, 5).padding(2).groups(2), Shape.of(2, 32, 12, 12), 6, 2);
+    }
+
+    @Test
+    void linearEqualsReference() {
+        GradientCheckTest.qt(60).forAll(integers().between(1, 70), integers().between(1, 130), integers().between(1, 40),
+                integers().between(1, 3)).checkAssert((n, f, o, threads) -> {
+            long seed = 31L * n + 7L * f + o;
+            try (Arena arena = Arena.ofShared(); TrainingKernels fast = SimdTraining.create(threads)) {
+                Tensor x = Tensor.randomNormal(arena, seed, 0f, 1f, n, f);
+                Tensor w = Tensor.randomNormal(arena, seed + 1, 0f, 1f, o, f);
+                Tensor b = Tensor.randomNormal(arena, seed + 2, 0f, 1f, o);
+                Tensor dy = Tensor.randomNormal(arena, seed + 3, 0f, 1f, n, o);
+                Tensor[][] res = new Tensor[2][];
+                TrainingKernels[] ks = {TrainingKernels.reference(), fast};
+                for (int i = 0; i < 2; i++) {
+                    Tensor y = Tensor.full(arena, Float.NaN, n, o);
+                    ks[i].linear(x, w, b, y);
+                    Tensor dw = Tensor.randomNormal(arena, seed + 4, 0f, 1f, o, f);
+                    Tensor db = Tensor.randomNormal(arena, seed + 5, 0f, 1f, o);
+                    Tensor dx = Tensor.full(arena, Float.NaN, n, f);
+                    ks[i].linearBackward(x, w, dy, dx, dw, db);
+                    res[i] = new Tensor[] {y, dw, dx, db};
+                }
+                String what = "linear " + f + "→" + o + " batch " + n + " threads " + threads;
+                Tolerance.forReduction(f, 1).assertClose(what + " forward", res[0][0], res[1][0]);
+                Tolerance.forReduction(n, 1).assertClose(what + " dw", res[0][1], res[1][1]);
+                Tolerance.forReduction(o, 1).assertClose(what + " dx", res[0][2], res[1][2]);
+                Tolerance.forReduction(n, 1).assertClose(what + " db", res[0][3], res[1][3]);
+            }
+        });
+    }
+
+    @Test
+    void reluEqualsReference() {
+        try (Arena arena = Arena.ofShared(); TrainingKernels fast = SimdTraining.create(1)) {
+            for (int size : new int[] {1, 15, 16, 17, 67, 1000}) {
+                Tensor x = Tensor.randomNormal(arena, size, 0f, 1f, size);
+                x.setFlat(0, 0f);
+                if (size > 1) x.setFlat(1, -0f);
+                Tensor dy = Tensor.randomNormal(arena, size + 1, 0f, 1f, size);
+                Tensor[] y = {Tensor.allocate(arena, x.shape()), Tensor.allocate(arena, x.shape())};
+                Tensor[] dx = {Tensor.allocate(arena, x.shape()), Tensor.allocate(arena, x.shape())};
+                TrainingKernels[] ks = {TrainingKernels.reference(), fast};
+                for (int i = 0; i < 2; i++) {
+                    ks[i].activation(x, Activation.RELU, y[i]);
+                    ks[i].activationBackward(x, Activation.RELU, dy, dx[i]);
+                }
+                Tolerance.EXACT.assertClose("relu " + size, y[0], y[1]);
+                Tolerance.EXACT.assertClose("relu backward " + size, dx[0], dx[1]);
+            }
+        }
+    }
+}
