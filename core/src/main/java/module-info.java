@@ -1,6 +1,7 @@
-/** panama-cnn core: off-heap tensors, the layer API, reference kernels (the specification) and NPY I/O. */
+/** panama-cnn core: off-heap tensors, the layer API, reference kernels (the specification), NPY/safetensors I/O and the MNIST loader. */
 module dev.panamacnn.core {
     exports dev.panamacnn.core;
+    exports dev.panamacnn.core.data;
     exports dev.panamacnn.core.io;
     exports dev.panamacnn.core.ops;
     exports dev.panamacnn.core.reference;

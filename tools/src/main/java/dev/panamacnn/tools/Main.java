@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
+        // Plots and image decoding never need a display; without this AWT may look for one.
+        System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new Main());
         // Errors from the library are user errors here: print the message, not a stack trace.
         cli.setExecutionExceptionHandler((ex, cmd, parse) -> {
