@@ -19,14 +19,14 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Imported models allocate nothing per run either: the graph operators (transpose, slice, pad,
- * reduce-mean, matmul, broadcasting arithmetic, concat, constants) run allocation-free on both
- * backends once warmed up, like the convolutions.
+ * reduce-mean, matmul, broadcasting arithmetic, concat, constants) run allocation-free once
+ * warmed up, like the convolutions. (The reference backend is the readable specification and
+ * makes no such promise: its conv and pool loops allocate small index arrays.)
  */
 class OnnxAllocationTest {
 
     @ParameterizedTest(name = "{0} on {1}")
-    @CsvSource({"op_zoo_11, simd", "op_zoo_13, simd", "op_zoo_17, simd", "mobilenet_v2_narrow, simd",
-            "op_zoo_17, reference"})
+    @CsvSource({"op_zoo_11, simd", "op_zoo_13, simd", "op_zoo_17, simd", "mobilenet_v2_narrow, simd"})
     void warmedUpRunsAllocateNothing(String name, String backendName) throws IOException {
         Backend backend = backendName.equals("simd") ? SimdBackends.fastest() : ReferenceBackend.INSTANCE;
         Path dir = OnnxGoldenTest.DIR.resolve(name);
