@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Imported models allocate nothing per run either: the graph operators (transpose, slice, pad,
  * reduce-mean, matmul, broadcasting arithmetic, concat, constants) run allocation-free once
  * warmed up, like the convolutions. (The reference backend is the readable specification and
- * makes no such promise: its conv and pool loops allocate small index arrays.)
+ * makes no such promise: its kernels check shapes and allocate small arrays on every call.)
  */
 class OnnxAllocationTest {
 
