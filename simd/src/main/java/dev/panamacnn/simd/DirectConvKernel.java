@@ -10,21 +10,33 @@ import dev.panamacnn.simd.kernels.ConvTile7x32;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Direct (implicit-GEMM) convolution with vectors along output channels, for ungrouped convs:
  * each image is copied once into a zero-padded plane, then {@link ConvTile7x32} computes 7
  * output pixels × 32 output channels per tile, broadcasting inputs straight from that plane.
  *
- * <p>It wins where im2col + GEMM with vectors along pixels loses: strided convolutions (whose
- * im2col is a gather), the 7×7 stem (a long im2col for a short K) and small feature maps (7×7,
- * 14×14), whose pixel counts leave 16-lane vectors partly empty. Bias, residual and clamp are
- * applied while the tile is written out, so conv+BN+ReLU(+add) stays one pass.
+ * <p>It beats im2col + GEMM with vectors along pixels on k×k and strided convolutions: there is
+ * no im2col copy (a gather for strided convs), no partly empty vectors on small feature maps
+ * (7×7, 14×14), and the weights stream once per output row. Tiles collect one output row
+ * pixel-major in a heap buffer; the row is then written to NCHW with 16-pixel vector gathers,
+ * bias, residual and clamp applied on the way, so conv+BN+ReLU(+add) stays one pass.
  */
 final class DirectConvKernel implements Kernel {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
     private static final int MR = ConvTile7x32.MR, NR = ConvTile7x32.NR;
-    private static final long TILE_BYTES = (long) MR * NR * Float.BYTES;
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Gathers one output channel of 16 consecutive pixels from a pixel-major row (32 channels per pixel). */
+    private static final int[] PIXEL_GATHER = new int[16];
+
+    static {
+        for (int i = 0; i < PIXEL_GATHER.length; i++) PIXEL_GATHER[i] = i * NR;
+    }
     /** Below this many multiply-adds a conv runs on the caller's thread alone. */
     private static final long MIN_MACS_PER_TASK = 1L << 20;
 
@@ -90,9 +102,10 @@ final class DirectConvKernel implements Kernel {
         return ((long) c * hp * wp + (long) MR * strideW) * Float.BYTES;
     }
 
-    @Override
-    public long scratchBytesPerThread() {
-        return TILE_BYTES;
+    /** Floats in one pixel-major row buffer: whole tiles, rounded up to whole 16-pixel gathers. */
+    private int rowFloats() {
+        int tiles = (ow + MR - 1) / MR;
+        return ((tiles * MR + 15) / 16 * 16) * NR;
     }
 
     @Override
@@ -108,6 +121,8 @@ final class DirectConvKernel implements Kernel {
         private final int units = panels * oh; // one unit: one output row of one channel panel
         private final int tasks;
         private final ParallelTask padTask, computeTask;
+        private final float[][] rows; // per worker: one output row × 32 channels, pixel-major
+        private final VectorMask<Float> tailMask = S.indexInRange(0, ow % 16 == 0 ? 16 : ow % 16);
         private MemorySegment padded;
         private int image;
 
@@ -117,9 +132,10 @@ final class DirectConvKernel implements Kernel {
             long macs = (long) o * oh * ow * kOffset.length;
             int threads = ctx.pool().threads();
             tasks = (int) Math.max(1, Math.min(units, Math.min(macs / MIN_MACS_PER_TASK, 4L * threads)));
+            rows = new float[threads][rowFloats()];
             padTask = (task, worker) -> pad(task * c / tasks, (task + 1) * c / tasks);
             computeTask = (task, worker) -> compute((int) ((long) task * units / tasks),
-                    (int) ((long) (task + 1) * units / tasks), ctx.scratch(worker));
+                    (int) ((long) (task + 1) * units / tasks), rows[worker]);
         }
 
         @Override
@@ -128,7 +144,7 @@ final class DirectConvKernel implements Kernel {
             for (image = 0; image < n; image++) {
                 if (tasks == 1) {
                     pad(0, c);
-                    compute(0, units, ctx.scratch(0));
+                    compute(0, units, rows[0]);
                 } else {
                     ctx.pool().run(tasks, padTask);
                     ctx.pool().run(tasks, computeTask);
@@ -156,11 +172,8 @@ final class DirectConvKernel implements Kernel {
         }
 
         /** Units [from, to): unit u is output row u % oh of channel panel u / oh. */
-        private void compute(int from, int to, MemorySegment tile) {
-            MemorySegment ws = ctx.workspace();
+        private void compute(int from, int to, float[] row) {
             long rowStep = (long) strideH * wp * Float.BYTES, colStep = (long) strideW * Float.BYTES;
-            long outImage = op.out().byteOffset() + (long) image * o * oh * ow * Float.BYTES;
-            long resImage = op.residual() == null ? -1 : op.residual().byteOffset() + (long) image * o * oh * ow * Float.BYTES;
             long panelBytes = (long) kOffset.length * NR * Float.BYTES;
             for (int u = from; u < to; u++) {
                 int panel = u / oh, y = u % oh;
@@ -168,39 +181,57 @@ final class DirectConvKernel implements Kernel {
                 for (int x0 = 0; x0 < ow; x0 += MR) {
                     int r = Math.min(MR, ow - x0);
                     long p = rowBase + x0 * colStep;
+                    int t = x0 * NR;
                     // Strides 1 and 2 address the 7 pixels as constant offsets from one base; a
                     // short last tile reads past its row into the padding or the slack (never stored).
                     if (strideW == 1) {
-                        ConvTile7x32.runStride1(padded, p, kOffset, packed, wOff, tile, 0);
+                        ConvTile7x32.runStride1(padded, p, kOffset, packed, wOff, row, t);
                     } else if (strideW == 2) {
-                        ConvTile7x32.runStride2(padded, p, kOffset, packed, wOff, tile, 0);
+                        ConvTile7x32.runStride2(padded, p, kOffset, packed, wOff, row, t);
                     } else { // other strides: a short last tile repeats its last pixel
                         ConvTile7x32.run(padded, p, p + Math.min(1, r - 1) * colStep, p + Math.min(2, r - 1) * colStep,
                                 p + Math.min(3, r - 1) * colStep, p + Math.min(4, r - 1) * colStep,
                                 p + Math.min(5, r - 1) * colStep, p + Math.min(6, r - 1) * colStep,
-                                kOffset, packed, wOff, tile, 0);
+                                kOffset, packed, wOff, row, t);
                     }
-                    store(tile, ws, outImage, resImage, panel * NR, y, x0, r);
+                }
+                storeRow(row, panel * NR, y);
+            }
+        }
+
+        /**
+         * Writes one pixel-major row (ow pixels × 32 channels) to NCHW: per channel, 16 pixels at a
+         * time are gathered, given bias, residual and clamp, and stored as one vector.
+         */
+        private void storeRow(float[] row, int oc0, int y) {
+            MemorySegment ws = ctx.workspace();
+            long plane = (long) oh * ow * Float.BYTES;
+            long image = (long) image() * o * plane;
+            long out = op.out().byteOffset() + image + (long) y * ow * Float.BYTES;
+            long res = op.residual() == null ? -1 : op.residual().byteOffset() + image + (long) y * ow * Float.BYTES;
+            FloatVector lo = FloatVector.broadcast(S, min), hi = FloatVector.broadcast(S, max);
+            int ocEnd = Math.min(o, oc0 + NR), full = ow / 16 * 16;
+            for (int oc = oc0; oc < ocEnd; oc++) {
+                FloatVector b = FloatVector.broadcast(S, bias[oc]);
+                long dst = out + oc * plane, rs = res + oc * plane;
+                int j = oc - oc0;
+                for (int x = 0; x < full; x += 16) {
+                    FloatVector v = FloatVector.fromArray(S, row, x * NR + j, PIXEL_GATHER, 0).add(b);
+                    long at = (long) x * Float.BYTES;
+                    if (res >= 0) v = v.add(FloatVector.fromMemorySegment(S, ws, rs + at, NATIVE));
+                    v.max(lo).min(hi).intoMemorySegment(ws, dst + at, NATIVE);
+                }
+                if (full < ow) {
+                    FloatVector v = FloatVector.fromArray(S, row, full * NR + j, PIXEL_GATHER, 0).add(b);
+                    long at = (long) full * Float.BYTES;
+                    if (res >= 0) v = v.add(FloatVector.fromMemorySegment(S, ws, rs + at, NATIVE, tailMask));
+                    v.max(lo).min(hi).intoMemorySegment(ws, dst + at, NATIVE, tailMask);
                 }
             }
         }
 
-        /** Writes a 7×32 tile (pixel-major) to NCHW with bias, residual and clamp. */
-        private void store(MemorySegment tile, MemorySegment ws, long outImage, long resImage, int oc0, int y, int x0, int r) {
-            int ocEnd = Math.min(o, oc0 + NR);
-            long plane = (long) oh * ow * Float.BYTES;
-            long pixel = ((long) y * ow + x0) * Float.BYTES;
-            for (int oc = oc0; oc < ocEnd; oc++) {
-                float b = bias[oc];
-                long dst = outImage + oc * plane + pixel;
-                long res = resImage + oc * plane + pixel;
-                long t = (long) (oc - oc0) * Float.BYTES;
-                for (int i = 0; i < r; i++) {
-                    float v = tile.get(FLOAT, t + (long) i * NR * Float.BYTES) + b;
-                    if (resImage >= 0) v += ws.get(FLOAT, res + (long) i * Float.BYTES);
-                    ws.set(FLOAT, dst + (long) i * Float.BYTES, Math.min(max, Math.max(min, v)));
-                }
-            }
+        private int image() {
+            return image;
         }
     }
 

@@ -54,11 +54,11 @@ public final class SimdBackend implements Backend {
     }
 
     /**
-     * Direct convolution where ResNet-18's per-layer profile (BENCHMARKS.md) showed it faster than
-     * im2col + GEMM: strided convolutions and small feature maps, whose GEMM has a gathering
-     * im2col or pixel counts that leave vectors partly empty — unless the reduction is short
-     * (the 3-channel stem, 1×1 convs), where the direct kernel's per-tile transposed store
-     * dominates.
+     * Direct convolution for every ungrouped k×k or strided convolution: on ResNet-18 and
+     * MobileNetV2 (per-layer profiles in BENCHMARKS.md) it beat im2col + GEMM on all of them, the
+     * 7×7 stem included. Stride-1 1×1 convolutions stay on GEMM, which reads the input plane as
+     * its B matrix with no copy, while the direct kernel pads a copy first and, with K = input
+     * channels often 16–96 there, spends relatively more on writing its tiles out.
      */
     static boolean prefersDirect(Ops.Conv op, ConvAlgorithm algorithm) {
         if (!DirectConvKernel.supports(op)) return false;
@@ -67,10 +67,7 @@ public final class SimdBackend implements Backend {
             case GEMM -> false;
             case AUTO -> {
                 var s = op.spec();
-                long k = (long) op.input().dim(1) * s.kernelH() * s.kernelW();
-                long pixels = (long) op.output().dim(2) * op.output().dim(3);
-                boolean strided = s.strideH() > 1 || s.strideW() > 1;
-                yield s.kernelH() * s.kernelW() > 1 && k >= 256 && (strided || pixels <= 256);
+                yield s.kernelH() * s.kernelW() > 1 || s.strideH() > 1 || s.strideW() > 1;
             }
         };
     }

@@ -26,6 +26,7 @@ public final class ConvTile7x32 {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final long VBYTES = S.vectorByteSize();
+    private static final int LANES = S.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
@@ -38,7 +39,7 @@ public final class ConvTile7x32 {
 
     /** As {@link #run} for the 7 horizontally adjacent pixels of a stride-1 row starting at {@code p}. */
     public static void runStride1(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,
-                                  MemorySegment tile, long tOff) {
+                                  float[] tile, int tOff) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
@@ -68,19 +69,19 @@ public final class ConvTile7x32 {
             c60 = a.fma(w0, c60); c61 = a.fma(w1, c61);
             wp += 2 * VBYTES;
         }
-        long row = NR * Float.BYTES;
-        c00.intoMemorySegment(tile, tOff, NATIVE); c01.intoMemorySegment(tile, tOff + VBYTES, NATIVE);
-        c10.intoMemorySegment(tile, tOff + row, NATIVE); c11.intoMemorySegment(tile, tOff + row + VBYTES, NATIVE);
-        c20.intoMemorySegment(tile, tOff + 2 * row, NATIVE); c21.intoMemorySegment(tile, tOff + 2 * row + VBYTES, NATIVE);
-        c30.intoMemorySegment(tile, tOff + 3 * row, NATIVE); c31.intoMemorySegment(tile, tOff + 3 * row + VBYTES, NATIVE);
-        c40.intoMemorySegment(tile, tOff + 4 * row, NATIVE); c41.intoMemorySegment(tile, tOff + 4 * row + VBYTES, NATIVE);
-        c50.intoMemorySegment(tile, tOff + 5 * row, NATIVE); c51.intoMemorySegment(tile, tOff + 5 * row + VBYTES, NATIVE);
-        c60.intoMemorySegment(tile, tOff + 6 * row, NATIVE); c61.intoMemorySegment(tile, tOff + 6 * row + VBYTES, NATIVE);
+        int row = NR;
+        c00.intoArray(tile, tOff); c01.intoArray(tile, tOff + LANES);
+        c10.intoArray(tile, tOff + row); c11.intoArray(tile, tOff + row + LANES);
+        c20.intoArray(tile, tOff + 2 * row); c21.intoArray(tile, tOff + 2 * row + LANES);
+        c30.intoArray(tile, tOff + 3 * row); c31.intoArray(tile, tOff + 3 * row + LANES);
+        c40.intoArray(tile, tOff + 4 * row); c41.intoArray(tile, tOff + 4 * row + LANES);
+        c50.intoArray(tile, tOff + 5 * row); c51.intoArray(tile, tOff + 5 * row + LANES);
+        c60.intoArray(tile, tOff + 6 * row); c61.intoArray(tile, tOff + 6 * row + LANES);
     }
 
     /** As {@link #run} for the 7 horizontally adjacent pixels of a stride-2 row starting at {@code p}. */
     public static void runStride2(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,
-                                  MemorySegment tile, long tOff) {
+                                  float[] tile, int tOff) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
@@ -110,14 +111,14 @@ public final class ConvTile7x32 {
             c60 = a.fma(w0, c60); c61 = a.fma(w1, c61);
             wp += 2 * VBYTES;
         }
-        long row = NR * Float.BYTES;
-        c00.intoMemorySegment(tile, tOff, NATIVE); c01.intoMemorySegment(tile, tOff + VBYTES, NATIVE);
-        c10.intoMemorySegment(tile, tOff + row, NATIVE); c11.intoMemorySegment(tile, tOff + row + VBYTES, NATIVE);
-        c20.intoMemorySegment(tile, tOff + 2 * row, NATIVE); c21.intoMemorySegment(tile, tOff + 2 * row + VBYTES, NATIVE);
-        c30.intoMemorySegment(tile, tOff + 3 * row, NATIVE); c31.intoMemorySegment(tile, tOff + 3 * row + VBYTES, NATIVE);
-        c40.intoMemorySegment(tile, tOff + 4 * row, NATIVE); c41.intoMemorySegment(tile, tOff + 4 * row + VBYTES, NATIVE);
-        c50.intoMemorySegment(tile, tOff + 5 * row, NATIVE); c51.intoMemorySegment(tile, tOff + 5 * row + VBYTES, NATIVE);
-        c60.intoMemorySegment(tile, tOff + 6 * row, NATIVE); c61.intoMemorySegment(tile, tOff + 6 * row + VBYTES, NATIVE);
+        int row = NR;
+        c00.intoArray(tile, tOff); c01.intoArray(tile, tOff + LANES);
+        c10.intoArray(tile, tOff + row); c11.intoArray(tile, tOff + row + LANES);
+        c20.intoArray(tile, tOff + 2 * row); c21.intoArray(tile, tOff + 2 * row + LANES);
+        c30.intoArray(tile, tOff + 3 * row); c31.intoArray(tile, tOff + 3 * row + LANES);
+        c40.intoArray(tile, tOff + 4 * row); c41.intoArray(tile, tOff + 4 * row + LANES);
+        c50.intoArray(tile, tOff + 5 * row); c51.intoArray(tile, tOff + 5 * row + LANES);
+        c60.intoArray(tile, tOff + 6 * row); c61.intoArray(tile, tOff + 6 * row + LANES);
     }
 
     /**
@@ -125,10 +126,10 @@ public final class ConvTile7x32 {
      *
      * @param kOffset byte offset of each reduction step from a pixel's base in {@code in}
      * @param w packed weights, {@code kOffset.length} rows of 32 floats from {@code wOff}
-     * @param tile 7 × 32 floats at {@code tOff}
+     * @param tile receives the 7 × 32 results, pixel-major, from {@code tOff}
      */
     public static void run(MemorySegment in, long p0, long p1, long p2, long p3, long p4, long p5, long p6,
-                           int[] kOffset, MemorySegment w, long wOff, MemorySegment tile, long tOff) {
+                           int[] kOffset, MemorySegment w, long wOff, float[] tile, int tOff) {
         FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
@@ -158,13 +159,13 @@ public final class ConvTile7x32 {
             c60 = a.fma(w0, c60); c61 = a.fma(w1, c61);
             wp += 2 * VBYTES;
         }
-        long row = NR * Float.BYTES;
-        c00.intoMemorySegment(tile, tOff, NATIVE); c01.intoMemorySegment(tile, tOff + VBYTES, NATIVE);
-        c10.intoMemorySegment(tile, tOff + row, NATIVE); c11.intoMemorySegment(tile, tOff + row + VBYTES, NATIVE);
-        c20.intoMemorySegment(tile, tOff + 2 * row, NATIVE); c21.intoMemorySegment(tile, tOff + 2 * row + VBYTES, NATIVE);
-        c30.intoMemorySegment(tile, tOff + 3 * row, NATIVE); c31.intoMemorySegment(tile, tOff + 3 * row + VBYTES, NATIVE);
-        c40.intoMemorySegment(tile, tOff + 4 * row, NATIVE); c41.intoMemorySegment(tile, tOff + 4 * row + VBYTES, NATIVE);
-        c50.intoMemorySegment(tile, tOff + 5 * row, NATIVE); c51.intoMemorySegment(tile, tOff + 5 * row + VBYTES, NATIVE);
-        c60.intoMemorySegment(tile, tOff + 6 * row, NATIVE); c61.intoMemorySegment(tile, tOff + 6 * row + VBYTES, NATIVE);
+        int row = NR;
+        c00.intoArray(tile, tOff); c01.intoArray(tile, tOff + LANES);
+        c10.intoArray(tile, tOff + row); c11.intoArray(tile, tOff + row + LANES);
+        c20.intoArray(tile, tOff + 2 * row); c21.intoArray(tile, tOff + 2 * row + LANES);
+        c30.intoArray(tile, tOff + 3 * row); c31.intoArray(tile, tOff + 3 * row + LANES);
+        c40.intoArray(tile, tOff + 4 * row); c41.intoArray(tile, tOff + 4 * row + LANES);
+        c50.intoArray(tile, tOff + 5 * row); c51.intoArray(tile, tOff + 5 * row + LANES);
+        c60.intoArray(tile, tOff + 6 * row); c61.intoArray(tile, tOff + 6 * row + LANES);
     }
 }

@@ -158,43 +158,54 @@ public final class EltwiseKernels {
         Args.fits("binary", "b", b, bOff, bScalar ? 1 : n);
         Args.fits("binary", "output", y, yOff, n);
         long ab = aOff * 4, bb = bOff * 4, yb = yOff * 4;
-        if (aScalar) {
-            FloatVector va = FloatVector.broadcast(F, a.get(JAVA_FLOAT, ab));
-            long i = 0;
-            for (; i + L <= n; i += L) {
-                FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER);
-                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER);
-            }
-            if (i < n) {
-                VectorMask<Float> m = F.indexInRange(0L, n - i);
-                FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER, m);
-                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER, m);
-            }
-        } else if (bScalar) {
-            FloatVector vb = FloatVector.broadcast(F, b.get(JAVA_FLOAT, bb));
-            long i = 0;
-            for (; i + L <= n; i += L) {
-                FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER);
-                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER);
-            }
-            if (i < n) {
-                VectorMask<Float> m = F.indexInRange(0L, n - i);
-                FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER, m);
-                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER, m);
-            }
-        } else {
-            long i = 0;
-            for (; i + L <= n; i += L) {
-                FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER);
-                FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER);
-                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER);
-            }
-            if (i < n) {
-                VectorMask<Float> m = F.indexInRange(0L, n - i);
-                FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER, m);
-                FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER, m);
-                apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER, m);
-            }
+        // One small method per operand layout: a single method holding all three loops made C1's
+        // tier-3 compile bail out ("out of virtual registers"), which left it in boxing tier-2 code.
+        if (aScalar) binaryScalarA(op, a.get(JAVA_FLOAT, ab), b, bb, y, yb, n);
+        else if (bScalar) binaryScalarB(op, a, ab, b.get(JAVA_FLOAT, bb), y, yb, n);
+        else binaryElementwise(op, a, ab, b, bb, y, yb, n);
+    }
+
+    private static void binaryScalarA(int op, float a, MemorySegment b, long bb, MemorySegment y, long yb, long n) {
+        FloatVector va = FloatVector.broadcast(F, a);
+        long i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER);
+            apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(0L, n - i);
+            FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER, m);
+            apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER, m);
+        }
+    }
+
+    private static void binaryScalarB(int op, MemorySegment a, long ab, float b, MemorySegment y, long yb, long n) {
+        FloatVector vb = FloatVector.broadcast(F, b);
+        long i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER);
+            apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(0L, n - i);
+            FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER, m);
+            apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER, m);
+        }
+    }
+
+    private static void binaryElementwise(int op, MemorySegment a, long ab, MemorySegment b, long bb, MemorySegment y,
+                                          long yb, long n) {
+        long i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER);
+            FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER);
+            apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER);
+        }
+        if (i < n) {
+            VectorMask<Float> m = F.indexInRange(0L, n - i);
+            FloatVector va = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER, m);
+            FloatVector vb = FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER, m);
+            apply(op, va, vb).intoMemorySegment(y, yb + i * 4, ORDER, m);
         }
     }
 
