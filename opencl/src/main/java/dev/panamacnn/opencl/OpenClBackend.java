@@ -122,52 +122,44 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         return TransferKernels.copy(this, op);
     }
 
-    // The graph-model operators (from ONNX import) have no OpenCL kernels yet. The Backend
-    // defaults would compute them in host memory, which is wrong for device-resident buffers, so
-    // compiling such a model for OpenCL fails up front instead.
-    private static Kernel unsupported(String op) {
-        throw new UnsupportedOperationException("the opencl backend has no kernel for " + op
-                + " yet; compile this model with the simd or reference backend");
-    }
-
     @Override
     public Kernel binary(Ops.Binary op) {
-        return unsupported("element-wise " + op.op());
+        return EltwiseKernels.binary(this, op);
     }
 
     @Override
     public Kernel concat(Ops.Concat op) {
-        return unsupported("concat");
+        return LayoutKernels.concat(this, op);
     }
 
     @Override
     public Kernel transpose(Ops.Transpose op) {
-        return unsupported("transpose");
+        return LayoutKernels.transpose(this, op);
     }
 
     @Override
     public Kernel pad(Ops.Pad op) {
-        return unsupported("pad");
+        return LayoutKernels.pad(this, op);
     }
 
     @Override
     public Kernel slice(Ops.Slice op) {
-        return unsupported("slice");
+        return LayoutKernels.slice(this, op);
     }
 
     @Override
     public Kernel reduceMean(Ops.ReduceMean op) {
-        return unsupported("reduce-mean");
+        return ReduceKernels.mean(this, op);
     }
 
     @Override
     public Kernel matmul(Ops.MatMul op) {
-        return unsupported("matmul");
+        return MatMulKernels.matmul(this, op);
     }
 
     @Override
     public Kernel constant(Ops.Constant op) {
-        return unsupported("constant tensors");
+        return TransferKernels.constant(this, op);
     }
 
     @Override

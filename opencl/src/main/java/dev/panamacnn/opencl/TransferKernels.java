@@ -19,6 +19,38 @@ final class TransferKernels {
     }
 
     /**
+     * A constant: its value uploaded once, copied into its slot on every run (the planner may reuse
+     * the slot in between).
+     */
+    static Kernel constant(OpenClBackend b, Ops.Constant op) {
+        if (op.value().length != op.shape().size()) {
+            throw new IllegalArgumentException("constant of shape " + op.shape() + " expected " + op.shape().size()
+                    + " values, got " + op.value().length);
+        }
+        long bytes = op.shape().size() * Float.BYTES, to = op.out().byteOffset();
+        MemorySegment data = b.upload(op.value());
+        ClContext cl = b.cl;
+        return new Kernel() {
+            private boolean closed;
+
+            @Override
+            public Runnable bind(ExecutionContext ctx) {
+                DeviceWorkspace ws = DeviceWorkspace.of(ctx, cl);
+                return () -> {
+                    if (bytes > 0) Cl.copy(ws.queue, data, ws.buffer, 0, to, bytes);
+                };
+            }
+
+            @Override
+            public void close() {
+                if (closed) return;
+                closed = true;
+                Cl.releaseMem(data);
+            }
+        };
+    }
+
+    /**
      * Input slot: a non-blocking write from the host workspace, first in the queue. Output slot: a
      * non-blocking read into the host workspace, then the run's one {@code clFinish}.
      */

@@ -25,7 +25,8 @@ public final class DeviceTests {
     private DeviceTests() {}
 
     static final List<String> ALL = List.of("GemmTilingTest", "OpenClErrorsTest", "ConvKernelsTest", "PoolKernelsTest",
-            "EltwiseKernelsTest", "OpenClModelTest", "OpenClLeakTest");
+            "EltwiseKernelsTest", "BinaryKernelsTest", "LayoutKernelsTest", "ReduceKernelsTest", "MatMulKernelsTest",
+            "OpenClModelTest", "OpenClLeakTest");
 
     public static void main(String[] args) throws ClassNotFoundException {
         List<ClassSelector> selectors = new ArrayList<>();
