@@ -29,25 +29,9 @@ final class TransferKernels {
         }
         long bytes = op.shape().size() * Float.BYTES, to = op.out().byteOffset();
         MemorySegment data = b.upload(op.value());
-        ClContext cl = b.cl;
-        return new Kernel() {
-            private boolean closed;
-
-            @Override
-            public Runnable bind(ExecutionContext ctx) {
-                DeviceWorkspace ws = DeviceWorkspace.of(ctx, cl);
-                return () -> {
-                    if (bytes > 0) Cl.copy(ws.queue, data, ws.buffer, 0, to, bytes);
-                };
-            }
-
-            @Override
-            public void close() {
-                if (closed) return;
-                closed = true;
-                Cl.releaseMem(data);
-            }
-        };
+        return new Bound(b.cl, ws -> () -> {
+            if (bytes > 0) Cl.copy(ws.queue, data, ws.buffer, 0, to, bytes);
+        }, data);
     }
 
     /**
@@ -73,11 +57,43 @@ final class TransferKernels {
     }
 
     private static Kernel bound(OpenClBackend b, Binder binder) {
-        return new Kernel() {
-            @Override
-            public Runnable bind(ExecutionContext ctx) {
-                return binder.bind(DeviceWorkspace.of(ctx, b.cl));
+        b.checkOpen();
+        return new Bound(b.cl, binder, null);
+    }
+
+    /** A step that is not an NDRange launch; a user of the shared context until it closes, owning at most one buffer. */
+    private static final class Bound implements Kernel {
+        private final ClContext cl;
+        private final Binder binder;
+        private final MemorySegment owned;
+        private boolean closed;
+
+        Bound(ClContext cl, Binder binder, MemorySegment owned) {
+            this.cl = cl;
+            this.binder = binder;
+            this.owned = owned;
+            try {
+                cl.retain();
+            } catch (RuntimeException e) {
+                if (owned != null) Cl.releaseMem(owned);
+                throw e;
             }
-        };
+        }
+
+        @Override
+        public Runnable bind(ExecutionContext ctx) {
+            return binder.bind(DeviceWorkspace.of(ctx, cl));
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            try {
+                if (owned != null) Cl.releaseMem(owned);
+            } finally {
+                cl.release();
+            }
+        }
     }
 }
