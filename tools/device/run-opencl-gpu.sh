@@ -7,7 +7,9 @@
 #      (the NVIDIA ICD is libnvidia-opencl.so.1, registered as nvidia.icd; when the file is
 #      missing but the library is present we register it privately via OCL_ICD_VENDORS);
 #   3. the device list, through our own FFM bindings;
-#   4. the OpenCL tests (kernel properties vs the reference, errors, leaks, LeNet-5, ResNet-18);
+#   4. the OpenCL tests (kernel properties vs the reference, errors, leaks, LeNet-5, ResNet-18),
+#      with the leak test's resident-memory growth ("LEAK ..." lines: RSS, what the JVM itself
+#      committed, and the rest, which is where a driver leak shows);
 #   5. a ResNet-18 check and benchmark: batch-1 latency and batch-32 throughput, medians.
 # Environment: OUT, PANAMACNN_OPENCL_DEVICE (index or name; default: the first GPU),
 # QT_EXAMPLES (more property examples), BENCH_RUNS (default 50), SWEEP=1 (also time every
@@ -103,6 +105,8 @@ step "4. OpenCL tests on the device"
 CI=1 timeout 300 "$java" "${java_opts[@]}" -cp "$cp" dev.panamacnn.opencl.DeviceTests > "$OUT/tests.txt" 2>&1
 rc=$?
 grep -E "^(SUCCESSFUL|FAILED|ABORTED|SKIPPED)|tests (successful|failed|aborted)|DEVICE TESTS" "$OUT/tests.txt" | tee -a "$summary"
+say "memory growth of the leak test (OpenClLeakTest):"
+grep -E "^LEAK" "$OUT/tests.txt" | tee -a "$summary" || say "WARN: no LEAK lines: the leak test did not get to report (see tests.txt)"
 [ $rc -eq 0 ] || fail "OpenCL tests (exit $rc$([ $rc -eq 124 ] && echo ', timed out'); full log in tests.txt)"
 
 step "5. ResNet-18 check and benchmark"

@@ -13,13 +13,17 @@ final class Act {
             case CLIP -> 2;
             case SIGMOID -> 3;
             case TANH -> 4;
-            case HARD_SIGMOID, HARD_SWISH -> throw new UnsupportedOperationException("the opencl backend has no"
-                    + " kernel for " + a + " yet; compile this model with the simd or reference backend");
+            case HARD_SIGMOID -> 5;
+            case HARD_SWISH -> 6;
         };
     }
 
-    /** Appends kind, min and max: the last three arguments of every kernel with an epilogue. */
+    /**
+     * Appends kind, min and max: the last three arguments of every kernel with an epilogue. The
+     * hard kinds pass alpha and beta in the bounds' places (their bounds are fixed).
+     */
     static Launch args(Launch l, Activation a) {
-        return l.arg(code(a)).arg(a.min()).arg(a.max());
+        boolean hard = a.kind() == Activation.Kind.HARD_SIGMOID || a.kind() == Activation.Kind.HARD_SWISH;
+        return l.arg(code(a)).arg(hard ? a.alpha() : a.min()).arg(hard ? a.beta() : a.max());
     }
 }

@@ -100,6 +100,7 @@ final class Cl {
     private static final MethodHandle FINISH = downcall("clFinish", JAVA_INT, ADDRESS);
 
     private static final AtomicLong LIVE = new AtomicLong();
+    private static final AtomicLong LIVE_CONTEXTS = new AtomicLong(), CONTEXTS_CREATED = new AtomicLong();
 
     private static MethodHandle downcall(String name, MemoryLayout ret, MemoryLayout... args) {
         if (LOOKUP == null) return null;
@@ -129,6 +130,16 @@ final class Cl {
     /** Handles created and not yet released (contexts, queues, buffers, programs, kernels). */
     static long liveHandles() {
         return LIVE.get();
+    }
+
+    /** Contexts created and not yet released (a subset of {@link #liveHandles()}). */
+    static long liveContexts() {
+        return LIVE_CONTEXTS.get();
+    }
+
+    /** Contexts ever created by this process. */
+    static long contextsCreated() {
+        return CONTEXTS_CREATED.get();
     }
 
     static void check(int status, String call) {
@@ -250,7 +261,10 @@ final class Cl {
             MemorySegment status = a.allocate(JAVA_INT);
             MemorySegment ctx = (MemorySegment) CREATE_CONTEXT.invokeExact(props, 1, devices,
                     MemorySegment.NULL, MemorySegment.NULL, status);
-            return created(ctx, status, "clCreateContext");
+            created(ctx, status, "clCreateContext");
+            LIVE_CONTEXTS.incrementAndGet();
+            CONTEXTS_CREATED.incrementAndGet();
+            return ctx;
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -422,6 +436,7 @@ final class Cl {
 
     static void releaseContext(MemorySegment c) {
         release(RELEASE_CONTEXT, c, "clReleaseContext");
+        LIVE_CONTEXTS.decrementAndGet();
     }
 
     private static void release(MethodHandle h, MemorySegment handle, String call) {

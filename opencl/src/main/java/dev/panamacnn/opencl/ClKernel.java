@@ -9,7 +9,8 @@ import java.util.List;
  * A prepared OpenCL operation: one kernel function of a cached program, its NDRange, how to set
  * its arguments for a context, and the device buffers it owns (weights), released on close.
  * Binding creates the context's kernel object and sets every argument once; the runner only
- * enqueues.
+ * enqueues. It is a user of the shared context until it closes, so a model keeps its context
+ * (and programs) alive even after its backend closed.
  */
 final class ClKernel implements Kernel {
 
@@ -36,6 +37,12 @@ final class ClKernel implements Kernel {
         this.local = local.clone();
         this.args = args;
         this.owned = List.copyOf(owned);
+        try {
+            cl.retain();
+        } catch (RuntimeException e) {
+            this.owned.forEach(Cl::releaseMem);
+            throw e;
+        }
     }
 
     /** A 1-D launch over {@code items} work-items in groups of {@code local}. */
@@ -56,6 +63,10 @@ final class ClKernel implements Kernel {
     public void close() {
         if (closed) return;
         closed = true;
-        owned.forEach(Cl::releaseMem);
+        try {
+            owned.forEach(Cl::releaseMem);
+        } finally {
+            cl.release();
+        }
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * directly), and the kernel objects bound to that buffer. Kernel objects are per context because
  * their arguments are set once at bind time, and OpenCL kernel objects are not safe to share
  * between threads that set arguments. {@link #close()} releases kernels, then the buffer, then
- * the queue; the execution context calls it when it closes.
+ * the queue, then its use of the shared context; the execution context calls it when it closes.
  */
 final class DeviceWorkspace implements AutoCloseable {
     final ClContext cl;
@@ -29,25 +29,27 @@ final class DeviceWorkspace implements AutoCloseable {
     }
 
     private DeviceWorkspace(ClContext cl, MemorySegment host) {
-        cl.checkOpen();
         if (host.byteSize() / Float.BYTES > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("workspace of " + host.byteSize() + " bytes is larger than"
                     + " the 8 GiB that the kernels' 32-bit element offsets address");
         }
+        cl.retain();
         this.cl = cl;
         this.host = host;
-        this.queue = Cl.createQueue(cl.context, cl.device);
-        MemorySegment b = null;
+        MemorySegment q = null, b = null;
         try {
+            q = Cl.createQueue(cl.context, cl.device);
             b = Cl.createBuffer(cl.context, Cl.MEM_READ_WRITE, host.byteSize(), MemorySegment.NULL);
             // Copy the zeroed host workspace once: the device commits the memory now, not in the first run.
-            Cl.write(queue, b, true, 0, host.byteSize(), host);
+            Cl.write(q, b, true, 0, host.byteSize(), host);
         } catch (RuntimeException e) {
             if (b != null) Cl.releaseMem(b);
-            Cl.releaseQueue(queue);
+            if (q != null) Cl.releaseQueue(q);
             arena.close();
+            cl.release();
             throw e;
         }
+        this.queue = q;
         this.buffer = b;
     }
 
@@ -65,9 +67,13 @@ final class DeviceWorkspace implements AutoCloseable {
         } finally {
             kernels.forEach(Cl::releaseKernel);
             kernels.clear();
-            Cl.releaseMem(buffer);
-            Cl.releaseQueue(queue);
-            arena.close();
+            try {
+                Cl.releaseMem(buffer);
+                Cl.releaseQueue(queue);
+            } finally {
+                arena.close();
+                cl.release();
+            }
         }
     }
 }

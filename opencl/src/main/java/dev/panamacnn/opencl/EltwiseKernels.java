@@ -1,12 +1,16 @@
 package dev.panamacnn.opencl;
 
 import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.ops.Broadcast;
 import dev.panamacnn.core.plan.Kernel;
 import dev.panamacnn.core.plan.Ops;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-/** Element-wise add and activations ({@code eltwise.cl}), per-channel affine and softmax ({@code norm.cl}). */
+/**
+ * Element-wise add, broadcast arithmetic and activations ({@code eltwise.cl}), per-channel affine
+ * and softmax ({@code norm.cl}).
+ */
 final class EltwiseKernels {
     private EltwiseKernels() {}
 
@@ -21,6 +25,24 @@ final class EltwiseKernels {
         ClKernel.Args args = (l, ws) -> Act.args(l.arg(ws.buffer).offset(op.a().byteOffset()).offset(op.b().byteOffset())
                 .offset(op.out().byteOffset()).arg(total), op.activation());
         return new ClKernel(b.cl, b.program("eltwise.cl", ""), "add_act", grid[0], grid[1], args, List.of());
+    }
+
+    /** a op b with NumPy broadcasting; the op code is the {@link dev.panamacnn.core.ops.BinaryOp} ordinal. */
+    static Kernel binary(OpenClBackend b, Ops.Binary op) {
+        Shape expected = Broadcast.shape(op.aShape(), op.bShape());
+        LayoutKernels.checkOutput(op.op().title(), expected, op.output());
+        elements(op.aShape());
+        elements(op.bShape());
+        int total = elements(expected);
+        Strided s = Strided.of(expected.dims(), Broadcast.strides(op.aShape(), expected),
+                Broadcast.strides(op.bShape(), expected));
+        MemorySegment program = b.program("eltwise.cl", "");
+        MemorySegment tab = b.upload(s.table());
+        long[][] grid = ClKernel.grid1d(total, b.local1d());
+        ClKernel.Args args = (l, ws) -> l.arg(ws.buffer).arg(tab).offset(op.a().byteOffset())
+                .offset(op.b().byteOffset()).offset(op.out().byteOffset()).arg(total).arg(s.rank())
+                .arg(op.op().ordinal());
+        return new ClKernel(b.cl, program, "binary", grid[0], grid[1], args, List.of(tab));
     }
 
     static Kernel activation(OpenClBackend b, Ops.Act op) {

@@ -24,8 +24,9 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * Close every model compiled on a backend before the backend: it owns the OpenCL context and the
- * programs; closing releases programs, then the context.
+ * Backends, compiled models and their execution contexts on one device share one OpenCL context
+ * and its built programs ({@link ClContext}); each is a counted user, and the last to close
+ * releases the programs, then the context. Models may outlive the backend that compiled them.
  */
 public final class OpenClBackend implements Backend, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(OpenClBackend.class.getName());
@@ -34,6 +35,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final List<GemmTiling> tilings;
     private final GemmTiling forced;
     private final List<GemmTiling> checked = new ArrayList<>();
+    private volatile boolean closed;
 
     private OpenClBackend(Devices.Found found) {
         String force = System.getProperty(GemmTiling.PROPERTY);
@@ -44,7 +46,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                     + " (max work-group " + found.info().maxWorkGroupSize() + ", local memory "
                     + found.info().localMemBytes() + " bytes)");
         }
-        this.cl = new ClContext(found);
+        this.cl = ClContext.acquire(found);
         LOG.log(System.Logger.Level.INFO, "OpenCL backend on {0}; GEMM tilings {1}",
                 found.info().describe(), forced != null ? "forced " + forced : tilings);
     }
@@ -122,52 +124,44 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         return TransferKernels.copy(this, op);
     }
 
-    // The graph-model operators (from ONNX import) have no OpenCL kernels yet. The Backend
-    // defaults would compute them in host memory, which is wrong for device-resident buffers, so
-    // compiling such a model for OpenCL fails up front instead.
-    private static Kernel unsupported(String op) {
-        throw new UnsupportedOperationException("the opencl backend has no kernel for " + op
-                + " yet; compile this model with the simd or reference backend");
-    }
-
     @Override
     public Kernel binary(Ops.Binary op) {
-        return unsupported("element-wise " + op.op());
+        return EltwiseKernels.binary(this, op);
     }
 
     @Override
     public Kernel concat(Ops.Concat op) {
-        return unsupported("concat");
+        return LayoutKernels.concat(this, op);
     }
 
     @Override
     public Kernel transpose(Ops.Transpose op) {
-        return unsupported("transpose");
+        return LayoutKernels.transpose(this, op);
     }
 
     @Override
     public Kernel pad(Ops.Pad op) {
-        return unsupported("pad");
+        return LayoutKernels.pad(this, op);
     }
 
     @Override
     public Kernel slice(Ops.Slice op) {
-        return unsupported("slice");
+        return LayoutKernels.slice(this, op);
     }
 
     @Override
     public Kernel reduceMean(Ops.ReduceMean op) {
-        return unsupported("reduce-mean");
+        return ReduceKernels.mean(this, op);
     }
 
     @Override
     public Kernel matmul(Ops.MatMul op) {
-        return unsupported("matmul");
+        return MatMulKernels.matmul(this, op);
     }
 
     @Override
     public Kernel constant(Ops.Constant op) {
-        return unsupported("constant tensors");
+        return TransferKernels.constant(this, op);
     }
 
     @Override
@@ -178,7 +172,12 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     // ---- for the kernel factories ----
 
     MemorySegment program(String file, String header) {
+        checkOpen();
         return cl.program(file, header);
+    }
+
+    void checkOpen() {
+        if (closed) throw new IllegalStateException("OpenCL backend on " + cl.info.name() + " is closed");
     }
 
     /** Work-group size of 1-D launches. */
@@ -209,6 +208,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
 
     /** A read-only device buffer holding {@code data} (at least one element). */
     MemorySegment upload(float[] data) {
+        checkOpen();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate(JAVA_FLOAT, Math.max(1, data.length));
             MemorySegment.copy(data, 0, host, JAVA_FLOAT, 0, data.length);
@@ -217,6 +217,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     }
 
     MemorySegment upload(int[] data) {
+        checkOpen();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment host = a.allocate(JAVA_INT, Math.max(1, data.length));
             MemorySegment.copy(data, 0, host, JAVA_INT, 0, data.length);
@@ -224,9 +225,14 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }
     }
 
-    /** Releases the programs, then the context. Models compiled on this backend must be closed first. */
+    /**
+     * Ends this backend's use of the device's shared context: new compiles fail; models compiled
+     * on it keep working, and the context goes when the last of them closes too.
+     */
     @Override
-    public void close() {
-        cl.close();
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        cl.release();
     }
 }

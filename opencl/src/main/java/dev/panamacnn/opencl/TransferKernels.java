@@ -19,6 +19,22 @@ final class TransferKernels {
     }
 
     /**
+     * A constant: its value uploaded once, copied into its slot on every run (the planner may reuse
+     * the slot in between).
+     */
+    static Kernel constant(OpenClBackend b, Ops.Constant op) {
+        if (op.value().length != op.shape().size()) {
+            throw new IllegalArgumentException("constant of shape " + op.shape() + " expected " + op.shape().size()
+                    + " values, got " + op.value().length);
+        }
+        long bytes = op.shape().size() * Float.BYTES, to = op.out().byteOffset();
+        MemorySegment data = b.upload(op.value());
+        return new Bound(b.cl, ws -> () -> {
+            if (bytes > 0) Cl.copy(ws.queue, data, ws.buffer, 0, to, bytes);
+        }, data);
+    }
+
+    /**
      * Input slot: a non-blocking write from the host workspace, first in the queue. Output slot: a
      * non-blocking read into the host workspace, then the run's one {@code clFinish}.
      */
@@ -41,11 +57,43 @@ final class TransferKernels {
     }
 
     private static Kernel bound(OpenClBackend b, Binder binder) {
-        return new Kernel() {
-            @Override
-            public Runnable bind(ExecutionContext ctx) {
-                return binder.bind(DeviceWorkspace.of(ctx, b.cl));
+        b.checkOpen();
+        return new Bound(b.cl, binder, null);
+    }
+
+    /** A step that is not an NDRange launch; a user of the shared context until it closes, owning at most one buffer. */
+    private static final class Bound implements Kernel {
+        private final ClContext cl;
+        private final Binder binder;
+        private final MemorySegment owned;
+        private boolean closed;
+
+        Bound(ClContext cl, Binder binder, MemorySegment owned) {
+            this.cl = cl;
+            this.binder = binder;
+            this.owned = owned;
+            try {
+                cl.retain();
+            } catch (RuntimeException e) {
+                if (owned != null) Cl.releaseMem(owned);
+                throw e;
             }
-        };
+        }
+
+        @Override
+        public Runnable bind(ExecutionContext ctx) {
+            return binder.bind(DeviceWorkspace.of(ctx, cl));
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            closed = true;
+            try {
+                if (owned != null) Cl.releaseMem(owned);
+            } finally {
+                cl.release();
+            }
+        }
     }
 }

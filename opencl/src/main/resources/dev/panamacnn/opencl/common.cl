@@ -13,8 +13,11 @@ typedef float real_t;
 #define ACT_CLIP 2
 #define ACT_SIGMOID 3
 #define ACT_TANH 4
+#define ACT_HARD_SIGMOID 5
+#define ACT_HARD_SWISH 6
 
-// Activation#apply: clamps let NaN through, as the reference does. (Not "inline": a C99
+// Activation#apply: clamps let NaN through, as the reference does. For the hard kinds lo and hi
+// carry alpha and beta (they have no clamp bounds of their own). (Not "inline": a C99
 // inline-only definition may be left unresolved by compilers that choose not to inline it.)
 float activate(float v, int kind, float lo, float hi) {
     switch (kind) {
@@ -26,6 +29,10 @@ float activate(float v, int kind, float lo, float hi) {
         return (float) ((real_t) 1 / ((real_t) 1 + exp(-(real_t) v)));
     case ACT_TANH:
         return (float) tanh((real_t) v);
+    case ACT_HARD_SIGMOID:
+        return isnan(v) ? v : (float) fmin((real_t) 1, fmax((real_t) 0, (real_t) lo * v + hi));
+    case ACT_HARD_SWISH:
+        return isnan(v) ? v : (float) ((real_t) v * fmin((real_t) 1, fmax((real_t) 0, (real_t) lo * v + hi)));
     default:
         return v;
     }

@@ -41,13 +41,15 @@ final class Cases {
     }
 
     static Gen<Activation> anyActivation() {
-        return integers().between(0, 5).map(i -> switch (i) {
+        return integers().between(0, 7).map(i -> switch (i) {
             case 0 -> Activation.IDENTITY;
             case 1 -> Activation.RELU;
             case 2 -> Activation.RELU6;
             case 3 -> Activation.clip(-0.5f, 0.75f);
             case 4 -> Activation.SIGMOID;
-            default -> Activation.TANH;
+            case 5 -> Activation.TANH;
+            case 6 -> Activation.hardSigmoid(0.2f, 0.5f);
+            default -> Activation.HARD_SWISH;
         });
     }
 

@@ -25,7 +25,8 @@ public final class DeviceTests {
     private DeviceTests() {}
 
     static final List<String> ALL = List.of("GemmTilingTest", "OpenClErrorsTest", "ConvKernelsTest", "PoolKernelsTest",
-            "EltwiseKernelsTest", "OpenClModelTest", "OpenClLeakTest");
+            "EltwiseKernelsTest", "BinaryKernelsTest", "LayoutKernelsTest", "ReduceKernelsTest", "MatMulKernelsTest",
+            "SharedContextTest", "OpenClModelTest", "OpenClLeakTest");
 
     public static void main(String[] args) throws ClassNotFoundException {
         List<ClassSelector> selectors = new ArrayList<>();
@@ -49,6 +50,12 @@ public final class DeviceTests {
                 System.out.printf("%-8s %-70s %6.1f s%n", result.getStatus(), id.getLegacyReportingName()
                         + " (" + id.getUniqueId().replaceAll(".*\\[class:dev\\.panamacnn\\.opencl\\.([^\\]]*)].*", "$1") + ")",
                         ns / 1e9);
+            }
+
+            /** Report entries of the tests (the leak test's memory growth), one line each. */
+            @Override
+            public void reportingEntryPublished(TestIdentifier id, org.junit.platform.engine.reporting.ReportEntry entry) {
+                entry.getKeyValuePairs().forEach((k, v) -> System.out.println(k + ": " + v));
             }
 
             @Override

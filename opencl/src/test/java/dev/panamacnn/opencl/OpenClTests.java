@@ -33,4 +33,15 @@ final class OpenClTests {
         if (shared == null) shared = OpenClBackend.create();
         return shared;
     }
+
+    /**
+     * Closes the shared backend (the next {@link #backend()} makes a new one), so that a test can
+     * watch the device's context being created and released; the device index it was on.
+     */
+    static synchronized String closeShared() {
+        String device = String.valueOf(backend().device().index());
+        shared.close();
+        shared = null;
+        return device;
+    }
 }
