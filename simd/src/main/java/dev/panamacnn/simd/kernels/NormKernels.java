@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Per-channel normalisation over {@code [N, C, inner]} data ({@code inner} = H·W, or 1 for
@@ -381,7 +382,9 @@ public final class NormKernels {
             a1 = a1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, IOTA.compare(LT, n - k)));
             k = n;
         }
-        double sum = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        FloatVector t = a0.add(a1);
+        for (VectorShuffle<Float> s : Vec.FOLDS) t = t.add(t.rearrange(s)); // same order in every JIT tier
+        double sum = t.lane(0);
         return k < n ? sum + Tails.sum(x, base, k, n) : sum;
     }
 
@@ -408,7 +411,9 @@ public final class NormKernels {
             a1 = d.fma(d, a1);
             k = n;
         }
-        double sq = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        FloatVector t = a0.add(a1);
+        for (VectorShuffle<Float> s : Vec.FOLDS) t = t.add(t.rearrange(s)); // same order in every JIT tier
+        double sq = t.lane(0);
         return k < n ? sq + Tails.squaredDeviation(x, base, k, n, mu) : sq;
     }
 }

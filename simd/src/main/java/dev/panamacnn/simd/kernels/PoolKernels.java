@@ -15,6 +15,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Max / average pooling over NCHW planes, with the semantics of
@@ -82,7 +83,9 @@ public final class PoolKernels {
                 acc1 = acc1.add(FloatVector.fromMemorySegment(F, x, base + k * 4L, ORDER, m));
                 k = planeSize;
             }
-            double sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            FloatVector t = acc0.add(acc1);
+            for (VectorShuffle<Float> s : Vec.FOLDS) t = t.add(t.rearrange(s)); // same order in every JIT tier
+            double sum = t.lane(0);
             if (k < planeSize) sum += Tails.sum(x, base, k, planeSize);
             y.setAtIndex(JAVA_FLOAT, yOff + p, (float) (sum / planeSize));
         }

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Numerically stable softmax over the last axis of {@code [rows, len]}, as
@@ -77,9 +78,12 @@ public final class SoftmaxKernels {
             FloatVector e = FloatVector.fromMemorySegment(F, x, xAt + k * 4L, ORDER, tail).sub(max)
                     .lanewise(VectorOperators.EXP);
             e.intoMemorySegment(y, yAt + k * 4L, ORDER, tail);
-            return sum.add(e, tail).reduceLanes(VectorOperators.ADD);
+            FloatVector t = sum.add(e, tail);
+            for (VectorShuffle<Float> s : Vec.FOLDS) t = t.add(t.rearrange(s));
+            return t.lane(0);
         }
-        return sum.reduceLanes(VectorOperators.ADD) + Tails.expMinusMax(x, xAt, y, yAt, k, len, max);
+        for (VectorShuffle<Float> s : Vec.FOLDS) sum = sum.add(sum.rearrange(s));
+        return sum.lane(0) + Tails.expMinusMax(x, xAt, y, yAt, k, len, max);
     }
 
     /** {@code y *= s} over the row at byte offset {@code at}. */

@@ -3,6 +3,7 @@ package dev.panamacnn.simd.kernels;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -44,7 +45,26 @@ final class Vec {
      */
     static final FloatVector IOTA = iota(0, 1);
 
+    /**
+     * The lane permutations of a fixed pairwise sum: {@code for (s : FOLDS) v = v.add(v.rearrange(s))}
+     * leaves Σ lanes in lane 0. {@code reduceLanes(ADD)} leaves the order to the implementation,
+     * and interpreted, C1 and C2 code did sum in different orders (results 1 ulp apart); this
+     * fold adds the same pairs in every tier, so results never depend on when the JIT kicked in.
+     */
+    static final VectorShuffle<Float>[] FOLDS = folds();
+
     private Vec() {}
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(L);
+        VectorShuffle<Float>[] folds = new VectorShuffle[steps];
+        for (int i = 0, half = L / 2; i < steps; i++, half /= 2) {
+            int h = half;
+            folds[i] = VectorShuffle.fromOp(F, lane -> lane ^ h);
+        }
+        return folds;
+    }
 
     /**
      * Whether a whole vector at {@code byteOffset} lies inside the segment. Masked loads and
