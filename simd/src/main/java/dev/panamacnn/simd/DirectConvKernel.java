@@ -110,20 +110,28 @@ final class DirectConvKernel implements Kernel {
 
     @Override
     public Runnable bind(ExecutionContext ctx) {
-        PaddedPlanes planes = ctx.resource(PaddedPlanes.class, PaddedPlanes::new);
-        planes.reserve(paddedBytes());
+        // An unpadded conv reads its input where it lies, if the lanes a short last tile reads
+        // past the input's end (never stored) still fall inside the workspace.
+        long inputEnd = op.in().byteOffset() + (long) n * c * h * w * Float.BYTES;
+        boolean inPlace = hp == h && wp == w && inputEnd + (long) MR * strideW * Float.BYTES <= ctx.workspace().byteSize();
+        PaddedPlanes planes = null;
+        if (!inPlace) {
+            planes = ctx.resource(PaddedPlanes.class, PaddedPlanes::new);
+            planes.reserve(paddedBytes());
+        }
         return new Runner(ctx, planes);
     }
 
     private final class Runner implements Runnable {
         private final ExecutionContext ctx;
-        private final PaddedPlanes planes;
+        private final PaddedPlanes planes; // null: read the input in place
         private final int units = panels * oh; // one unit: one output row of one channel panel
         private final int tasks;
         private final ParallelTask padTask, computeTask;
         private final float[][] rows; // per worker: one output row × 32 channels, pixel-major
         private final VectorMask<Float> tailMask = S.indexInRange(0, ow % 16 == 0 ? 16 : ow % 16);
         private MemorySegment padded;
+        private long planeBase; // byte offset of the current image's (padded) planes in `padded`
         private int image;
 
         Runner(ExecutionContext ctx, PaddedPlanes planes) {
@@ -140,13 +148,14 @@ final class DirectConvKernel implements Kernel {
 
         @Override
         public void run() {
-            padded = planes.segment();
+            padded = planes == null ? ctx.workspace() : planes.segment();
             for (image = 0; image < n; image++) {
+                planeBase = planes == null ? op.in().byteOffset() + (long) image * c * h * w * Float.BYTES : 0;
                 if (tasks == 1) {
-                    pad(0, c);
+                    if (planes != null) pad(0, c);
                     compute(0, units, rows[0]);
                 } else {
-                    ctx.pool().run(tasks, padTask);
+                    if (planes != null) ctx.pool().run(tasks, padTask);
                     ctx.pool().run(tasks, computeTask);
                 }
             }
@@ -177,7 +186,7 @@ final class DirectConvKernel implements Kernel {
             long panelBytes = (long) kOffset.length * NR * Float.BYTES;
             for (int u = from; u < to; u++) {
                 int panel = u / oh, y = u % oh;
-                long rowBase = y * rowStep, wOff = panel * panelBytes;
+                long rowBase = planeBase + y * rowStep, wOff = panel * panelBytes;
                 for (int x0 = 0; x0 < ow; x0 += MR) {
                     int r = Math.min(MR, ow - x0);
                     long p = rowBase + x0 * colStep;

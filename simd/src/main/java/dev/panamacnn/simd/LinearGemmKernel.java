@@ -7,6 +7,7 @@ import dev.panamacnn.core.plan.Ops;
 import dev.panamacnn.simd.gemm.BPacker;
 import dev.panamacnn.simd.gemm.Epilogue;
 import dev.panamacnn.simd.gemm.GemmWorkspace;
+import dev.panamacnn.simd.gemm.Gemv;
 import dev.panamacnn.simd.gemm.PackedA;
 import dev.panamacnn.simd.gemm.Sgemm;
 import dev.panamacnn.simd.gemm.StridedBPacker;
@@ -42,7 +43,22 @@ final class LinearGemmKernel implements Kernel {
         Epilogue e = Epilogue.NONE.rowBias(bias, 0).clamp(op.activation().min(), op.activation().max());
         long out = op.out().elementOffset();
         WorkerPool pool = ctx.pool();
+        if (n == 1 && Gemv.AVAILABLE) return gemv(ctx);
         return () -> Sgemm.gemm(weights, xT, n, ws, out, 1, o, false, e, gemmWs, pool);
+    }
+
+    /** Batch 1: matrix × vector, split by weight panels across the pool when there is enough of it. */
+    private Runnable gemv(ExecutionContext ctx) {
+        MemorySegment ws = ctx.workspace();
+        long x = op.in().byteOffset(), y = op.out().byteOffset();
+        float lo = op.activation().min(), hi = op.activation().max();
+        int panels = Gemv.panels(weights);
+        long weightBytes = (long) weights.m() * weights.k() * Float.BYTES;
+        int tasks = (int) Math.max(1, Math.min(Math.min(panels, 4L * ctx.pool().threads()), weightBytes / (256 * 1024)));
+        if (tasks == 1) return () -> Gemv.run(weights, 0, panels, ws, x, bias, ws, y, lo, hi);
+        dev.panamacnn.core.exec.ParallelTask task = (t, worker) -> Gemv.run(weights, t * panels / tasks,
+                (t + 1) * panels / tasks, ws, x, bias, ws, y, lo, hi);
+        return () -> ctx.pool().run(tasks, task);
     }
 
     @Override

@@ -83,9 +83,10 @@ class FastConvTest {
 
     @Test
     void directConvOnWideChannelsAndBatches() {
-        // Several 32-channel panels, batch > 1, residual + ReLU epilogue, the shapes AUTO sends to it.
+        // Several 32-channel panels, batch > 1, residual + ReLU epilogue, the shapes AUTO sends to it
+        // (incl. 1×1 projections with K ≥ 192, which read their unpadded input in place).
         int[][] shapes = {{40, 70, 3, 1, 1, 14, 2}, {64, 64, 3, 1, 1, 7, 1}, {33, 65, 3, 2, 1, 15, 3}, {20, 20, 3, 1, 1, 9, 2},
-                {30, 40, 5, 2, 2, 17, 1}};
+                {30, 40, 5, 2, 2, 17, 1}, {200, 40, 1, 1, 0, 9, 2}, {192, 70, 1, 2, 0, 13, 1}};
         for (int[] s : shapes) {
             var spec = dev.panamacnn.core.ops.Conv2dSpec.of(s[2]).stride(s[3]).padding(s[4]);
             var cs = new Gens.ConvCase(s[6], s[0], s[5], s[5] + 2, s[1], spec, s[5]);
