@@ -16,9 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code train-mnist} loop: initialise the model from the seed, then per epoch train on the
- * shuffled training digits (cosine learning-rate schedule, last short batch kept) and measure
- * accuracy on the held-out digits, reporting to a {@link TrainingProgress}.
+ * The {@code train-mnist} loop: Kaiming-normal weights from the seed (biases 0, batch-norm
+ * γ = 1, β = 0), then per epoch train on the shuffled training digits (cosine learning-rate
+ * schedule, last short batch kept) and classify the held-out digits, reporting to a
+ * {@link TrainingProgress}. Runs on the SIMD training kernels (the reference ones where the
+ * Vector API is missing).
  */
 public final class MnistTraining {
     /** Held-out digits per evaluation batch: large enough to amortise the kernels' per-call cost. */
