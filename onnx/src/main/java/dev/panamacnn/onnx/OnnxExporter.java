@@ -36,6 +36,7 @@ import dev.panamacnn.onnx.proto.OnnxProto.GraphProto;
 import dev.panamacnn.onnx.proto.OnnxProto.ModelProto;
 import dev.panamacnn.onnx.proto.OnnxProto.NodeProto;
 import dev.panamacnn.onnx.proto.OnnxProto.OperatorSetIdProto;
+import dev.panamacnn.onnx.proto.OnnxProto.StringStringEntryProto;
 import dev.panamacnn.onnx.proto.OnnxProto.TensorProto;
 import dev.panamacnn.onnx.proto.OnnxProto.TensorShapeProto;
 import dev.panamacnn.onnx.proto.OnnxProto.TypeProto;
@@ -49,35 +50,75 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Writes a model built with the layer API ({@link Sequential}, {@link Residual}, {@link Dag}
  * of the supported layers) as an ONNX model (IR 8, opset 17) with its variables as
  * initializers under their names, so that {@link OnnxModel#load} — or ONNX Runtime, or PyTorch's
- * ONNX tooling — reads back the same network.
+ * ONNX tooling — reads back the same network. {@link Options} add {@code metadata_props}
+ * (e.g. how inputs were normalised in training) and a symbolic batch axis.
  */
 public final class OnnxExporter {
     /** The opset written: the newest the importer reads (HardSwish needs 14). */
     public static final int OPSET = 17;
     private static final long IR_VERSION = 8;
 
+    /** The name of the symbolic batch dimension ({@link Options#withSymbolicBatch()}). */
+    public static final String BATCH_DIM = "batch";
+
+    /**
+     * How a model is written: {@code metadata} becomes the model's {@code metadata_props}
+     * (string keys and values, written sorted by key); with {@code symbolicBatch} the first axis of the
+     * input and output is the named dimension {@value #BATCH_DIM} rather than the model's batch
+     * size, so readers may run any batch.
+     */
+    public record Options(boolean symbolicBatch, Map<String, String> metadata) {
+        public static final Options DEFAULT = new Options(false, Map.of());
+
+        public Options {
+            metadata = Map.copyOf(Objects.requireNonNull(metadata, "metadata"));
+        }
+
+        public Options withSymbolicBatch() {
+            return new Options(true, metadata);
+        }
+
+        public Options withMetadata(Map<String, String> entries) {
+            return new Options(symbolicBatch, entries);
+        }
+    }
+
     private final Model model;
+    private final Options options;
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("panama-cnn");
     private final Set<String> used = new HashSet<>();
 
-    private OnnxExporter(Model model) {
+    private OnnxExporter(Model model, Options options) {
         this.model = model;
+        this.options = Objects.requireNonNull(options, "options");
     }
 
     /** Writes {@code model} to {@code file}; throws {@link IllegalArgumentException} naming a layer that cannot be exported. */
     public static void write(Model model, Path file) throws IOException {
-        Files.write(file, toBytes(model));
+        write(model, file, Options.DEFAULT);
+    }
+
+    /** Writes {@code model} to {@code file} with {@code options}. */
+    public static void write(Model model, Path file, Options options) throws IOException {
+        Files.write(file, toBytes(model, options));
     }
 
     /** The serialised ONNX model. */
     public static byte[] toBytes(Model model) {
-        return new OnnxExporter(model).build().toByteArray();
+        return toBytes(model, Options.DEFAULT);
+    }
+
+    /** The serialised ONNX model, written with {@code options}. */
+    public static byte[] toBytes(Model model, Options options) {
+        return new OnnxExporter(model, options).build().toByteArray();
     }
 
     private ModelProto build() {
@@ -90,10 +131,36 @@ public final class OnnxExporter {
         // The graph output must be a node output with its own name: add an Identity when the model is the identity.
         NodeProto.Builder id = NodeProto.newBuilder().setOpType("Identity").setName("output").addInput(out).addOutput("output");
         graph.addNode(id);
-        graph.addInput(valueInfo("input", model.inputShape()));
-        graph.addOutput(valueInfo("output", model.outputShape()));
-        return ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("panama-cnn").setProducerVersion("0.1.0")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(graph).build();
+        if (options.symbolicBatch()) checkBatchFree();
+        graph.addInput(valueInfo("input", model.inputShape(), options.symbolicBatch()));
+        graph.addOutput(valueInfo("output", model.outputShape(), options.symbolicBatch()));
+        ModelProto.Builder proto = ModelProto.newBuilder().setIrVersion(IR_VERSION).setProducerName("panama-cnn")
+                .setProducerVersion("0.1.0")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).setGraph(graph);
+        new TreeMap<>(options.metadata()).forEach((k, v) ->
+                proto.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        return proto.build();
+    }
+
+    /**
+     * A symbolic batch is honest only if every layer works per sample: the model must accept
+     * another batch size and keep the batch as the output's first axis (a Reshape with the
+     * batch written into its target does not).
+     */
+    private void checkBatchFree() {
+        Shape in = model.inputShape(), out = model.outputShape();
+        int other = in.dim(0) + 1;
+        Shape got;
+        try {
+            got = model.layer().outputShape(in.withDim(0, other));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("export: a symbolic batch needs a model that accepts any batch size;"
+                    + " with batch " + other + ": " + e.getMessage(), e);
+        }
+        if (out.rank() == 0 || out.dim(0) != in.dim(0) || !got.equals(out.withDim(0, other))) {
+            throw new IllegalArgumentException("export: a symbolic batch needs the batch as the output's first axis;"
+                    + " input " + in + " gives " + out + ", batch " + other + " gives " + got);
+        }
     }
 
     /** Emits the nodes of {@code layer} reading value {@code x}; returns its output value. */
@@ -253,9 +320,12 @@ public final class OnnxExporter {
         return t.build();
     }
 
-    private static ValueInfoProto valueInfo(String name, Shape s) {
+    private static ValueInfoProto valueInfo(String name, Shape s, boolean symbolicBatch) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (int d : s.dims()) shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        for (int k = 0; k < s.rank(); k++) {
+            var dim = TensorShapeProto.Dimension.newBuilder();
+            shape.addDim(k == 0 && symbolicBatch ? dim.setDimParam(BATCH_DIM) : dim.setDimValue(s.dim(k)));
+        }
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
                 TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
     }

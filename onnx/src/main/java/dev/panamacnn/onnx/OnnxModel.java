@@ -9,10 +9,12 @@ import dev.panamacnn.core.plan.CompileOptions;
 import dev.panamacnn.core.plan.CompiledModel;
 import dev.panamacnn.core.plan.Compiler;
 import dev.panamacnn.onnx.proto.OnnxProto.ModelProto;
+import dev.panamacnn.onnx.proto.OnnxProto.StringStringEntryProto;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -37,13 +39,16 @@ public final class OnnxModel implements AutoCloseable {
     private final String outputName;
     private final int opset;
     private final String producer;
+    private final Map<String, String> metadata;
 
-    private OnnxModel(Model model, String inputName, String outputName, int opset, String producer) {
+    private OnnxModel(Model model, String inputName, String outputName, int opset, String producer,
+            Map<String, String> metadata) {
         this.model = model;
         this.inputName = inputName;
         this.outputName = outputName;
         this.opset = opset;
         this.producer = producer;
+        this.metadata = metadata;
     }
 
     /** Loads a model with the input shape it declares (a symbolic batch becomes 1). */
@@ -55,7 +60,7 @@ public final class OnnxModel implements AutoCloseable {
     public static OnnxModel load(Path file, Shape inputShape) throws IOException {
         ModelProto proto = OnnxReader.read(file);
         Path dir = file.toAbsolutePath().getParent();
-        return of(Importer.run(proto, dir, inputShape, file.toString()));
+        return of(Importer.run(proto, dir, inputShape, file.toString()), proto);
     }
 
     /**
@@ -68,15 +73,16 @@ public final class OnnxModel implements AutoCloseable {
         ModelProto proto = OnnxReader.read(file);
         Shape declared = Importer.declaredInput(proto, file.toString());
         Path dir = file.toAbsolutePath().getParent();
-        return of(Importer.run(proto, dir, declared.withDim(0, batch), file.toString()));
+        return of(Importer.run(proto, dir, declared.withDim(0, batch), file.toString()), proto);
     }
 
     /** Loads a model from its bytes (external data is not available this way). */
     public static OnnxModel load(byte[] bytes, Shape inputShape) {
-        return of(Importer.run(OnnxReader.parse(bytes, "(bytes)"), null, inputShape, "(bytes)"));
+        ModelProto proto = OnnxReader.parse(bytes, "(bytes)");
+        return of(Importer.run(proto, null, inputShape, "(bytes)"), proto);
     }
 
-    private static OnnxModel of(Importer.Result r) {
+    private static OnnxModel of(Importer.Result r, ModelProto proto) {
         Model m;
         try {
             m = Model.init(r.dag(), r.inputShape(), 0);
@@ -93,7 +99,10 @@ public final class OnnxModel implements AutoCloseable {
             m.close();
             throw e;
         }
-        return new OnnxModel(m, r.inputName(), r.outputName(), r.opset(), r.producer());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (StringStringEntryProto e : proto.getMetadataPropsList()) metadata.put(e.getKey(), e.getValue());
+        return new OnnxModel(m, r.inputName(), r.outputName(), r.opset(), r.producer(),
+                java.util.Collections.unmodifiableMap(metadata));
     }
 
     /** The model: layer ({@link #graph()}), parameters and state by ONNX name. */
@@ -128,6 +137,11 @@ public final class OnnxModel implements AutoCloseable {
     /** Who wrote the file, e.g. "pytorch 1.13.0". */
     public String producer() {
         return producer;
+    }
+
+    /** The file's {@code metadata_props}, in file order (a repeated key keeps its last value). */
+    public Map<String, String> metadata() {
+        return metadata;
     }
 
     public Summary summary() {

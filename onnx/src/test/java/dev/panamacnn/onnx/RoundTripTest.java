@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.panamacnn.core.Shape;
 import dev.panamacnn.core.Tensor;
+import dev.panamacnn.core.examples.LeNet5;
+import dev.panamacnn.core.examples.MnistCnnBn;
 import dev.panamacnn.core.examples.ResNet18;
 import dev.panamacnn.core.layers.Act;
 import dev.panamacnn.core.layers.BatchNorm;
@@ -37,6 +39,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,6 +101,37 @@ class RoundTripTest {
                 assertArrayEquals(original.forward(x, Mode.INFERENCE, arena).toArray(),
                         back.model().forward(x, Mode.INFERENCE, arena).toArray(), "same layers, same reference kernels: bit-exact");
             }
+        }
+    }
+
+    /** The MNIST examples (batch-norm, dropout) with a symbolic batch and metadata: any batch reads back bit-exact. */
+    @Test
+    void mnistExamplesExportWithASymbolicBatchAndMetadata() throws IOException {
+        for (Layer net : List.of(LeNet5.build(), MnistCnnBn.build())) {
+            Path file = tmp.resolve("mnist.onnx");
+            try (Arena arena = Arena.ofConfined(); Model original = Model.init(net, LeNet5.INPUT, 5)) {
+                randomise(original.params(), 3);
+                randomise(original.state(), 4);
+                OnnxExporter.write(original, file, OnnxExporter.Options.DEFAULT.withSymbolicBatch()
+                        .withMetadata(Map.of("normalization.mean", "0.1307", "model", "test")));
+                try (OnnxModel back = OnnxModel.load(file, 5)) {
+                    assertEquals(Map.of("model", "test", "normalization.mean", "0.1307"), back.metadata());
+                    assertEquals(Shape.of(5, 1, 28, 28), back.inputShape());
+                    Tensor x = Tensor.randomNormal(arena, 9, 0f, 1f, 5, 1, 28, 28);
+                    assertArrayEquals(original.forward(x, Mode.INFERENCE, arena).toArray(),
+                            back.model().forward(x, Mode.INFERENCE, arena).toArray(), net.describe());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSymbolicBatchIsRefusedWhenTheModelFixesTheBatch() {
+        try (Model m = Model.init(Sequential.of(new Flatten(), Reshape.to(1, 2, 3)), Shape.of(1, 6), 0)) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> OnnxExporter.toBytes(m, OnnxExporter.Options.DEFAULT.withSymbolicBatch()));
+            assertEquals(true, e.getMessage().contains("symbolic batch"), e.getMessage());
+            assertEquals(Map.of(), OnnxModel.load(OnnxExporter.toBytes(m), null).metadata());
         }
     }
 

@@ -14,6 +14,14 @@ import dev.panamacnn.core.plan.CompileOptions;
 import dev.panamacnn.core.plan.CompiledModel;
 import dev.panamacnn.core.plan.Compiler;
 import dev.panamacnn.simd.SimdBackends;
+import dev.panamacnn.core.data.MnistDataset;
+import dev.panamacnn.tools.training.ConsoleProgress;
+import dev.panamacnn.tools.training.MnistModel;
+import dev.panamacnn.tools.training.MnistResources;
+import dev.panamacnn.tools.training.MnistTraining;
+import dev.panamacnn.tools.training.OptimizerChoice;
+import dev.panamacnn.tools.training.TrainingConfig;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,23 +30,44 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code panama-cnn demo}: the case for convolution in numbers, the example models' summaries,
- * and a timed ResNet-18 forward pass on the reference kernels.
+ * a short LeNet-5 training run on real digits, and a timed ResNet-18 forward pass on the
+ * reference kernels and the fast backend.
  */
-@Command(name = "demo", description = "Build the example models and run ResNet-18 on a random image,"
-        + " on the reference kernels and on the fast backend.")
+@Command(name = "demo", description = "Build the example models, train LeNet-5 briefly on MNIST digits, and run"
+        + " ResNet-18 on a random image, on the reference kernels and on the fast backend.")
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed for weights and input (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         whyConvolution();
         try (Arena arena = Arena.ofConfined()) {
             runLeNet(arena);
+            trainLeNet();
             runResNet(arena);
         }
         return 0;
+    }
+
+    /** One epoch of LeNet-5 over the 8,000 training digits (a few seconds; ~94 % held out), judged on the 2,000 held-out ones. */
+    private void trainLeNet() throws IOException {
+        int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
+        TrainingConfig config = new TrainingConfig(MnistModel.LENET, OptimizerChoice.sgd,
+                OptimizerChoice.sgd.defaultLearningRate(), 1, 64, threads, seed, 0, MnistDataset.Normalization.MNIST);
+        MnistDataset.Split data = MnistResources.load().split();
+        System.out.printf(Locale.ROOT, "== Training LeNet-5 on MNIST: one epoch over %,d real digits (SGD, batch 64, %d thread(s)) ==%n",
+                data.train().size(), threads);
+        MnistTraining.Outcome outcome;
+        try (ConsoleProgress progress = ConsoleProgress.toStandardError()) {
+            outcome = MnistTraining.run(config, data, progress);
+        }
+        outcome.model().close();
+        System.out.printf(Locale.ROOT, "held-out accuracy %.2f %% on %,d digits it never saw, after %.1f s of training"
+                + " (%,.0f samples/s); bin/panama-cnn train-mnist trains for %d epochs and saves the model.%n%n",
+                100 * outcome.testAccuracy(), data.test().size(), outcome.trainSeconds(), outcome.samplesPerSecond(),
+                TrainMnistCommand.DEFAULT_EPOCHS);
     }
 
     /** One dense neuron over an image vs one small filter slid over it. */

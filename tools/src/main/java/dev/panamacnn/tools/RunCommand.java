@@ -1,5 +1,6 @@
 package dev.panamacnn.tools;
 
+import dev.panamacnn.core.Shape;
 import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.io.Npy;
 import dev.panamacnn.core.plan.CompiledModel;
@@ -48,14 +49,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "FILE", description = "Class names, one per line (line k = class k).")
     Path labels;
 
-    @Option(names = "--resize", defaultValue = "256", description = "Shorter side before the center crop (default ${DEFAULT-VALUE}).")
-    int resize;
+    @Option(names = "--resize", paramLabel = "PIXELS", description = "Shorter side before the center crop to the model's"
+            + " H×W (default: 256 for RGB models; grey models scale the whole image to H×W).")
+    Integer resize;
 
-    @Option(names = "--mean", split = ",", defaultValue = "0.485,0.456,0.406", description = "Per-channel RGB mean (default ImageNet's: ${DEFAULT-VALUE}).")
+    @Option(names = "--mean", split = ",", description = "Per-channel mean, one value per model channel (default: the"
+            + " model's metadata, else ImageNet's 0.485,0.456,0.406 for RGB, MNIST's 0.1307 for grey).")
     float[] mean;
 
-    @Option(names = "--std", split = ",", defaultValue = "0.229,0.224,0.225", description = "Per-channel RGB std (default ImageNet's: ${DEFAULT-VALUE}).")
+    @Option(names = "--std", split = ",", description = "Per-channel std (default: the model's metadata, else ImageNet's"
+            + " 0.229,0.224,0.225 for RGB, MNIST's 0.3081 for grey).")
     float[] std;
+
+    @Option(names = "--invert", description = "Use 1 − v: dark strokes on a light ground for a model trained on light"
+            + " on dark (MNIST).")
+    boolean invert;
 
     @Override
     public Integer call() throws IOException {
@@ -72,10 +80,17 @@ final class RunCommand implements Callable<Integer> {
                 }
                 return 0;
             }
-            if (mean.length != 3 || std.length != 3) throw new IllegalArgumentException("--mean and --std take three values (R,G,B)");
             try (OnnxModel m = OnnxModel.load(model, 1);
                  CompiledModel plan = m.compile(exec.compileOptions())) {
-                Tensor x = ImageInput.load(source.image, m.inputShape(), resize, mean, std, arena);
+                Shape in = m.inputShape();
+                int channels = in.rank() == 4 ? in.dim(1) : 0;
+                InputNormalization norm = InputNormalization.resolve(mean, std, m.metadata(), channels);
+                int shorter = resize != null ? resize : channels == 1 ? 0 : 256;
+                Tensor x = ImageInput.load(source.image, in,
+                        new ImageInput.Preprocessing(shorter, norm.mean(), norm.std(), invert), arena);
+                System.out.printf(Locale.ROOT, "%s: %s image, %s%s, normalised with %s%n", source.image.getFileName(),
+                        channels == 1 ? "grey" : "RGB", shorter == 0 ? "scaled to " : "shorter side " + shorter
+                        + ", center crop ", in.dim(2) + "×" + in.dim(3), norm);
                 float[] scores = plan.run(x, arena).toArray();
                 printTop(scores, labels == null ? List.of() : Files.readAllLines(labels));
             }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.panamacnn.core.Shape;
 import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.examples.LeNet5;
+import dev.panamacnn.core.examples.MnistCnnBn;
 import dev.panamacnn.core.examples.ResNet18;
 import dev.panamacnn.core.ops.Activation;
 import java.lang.foreign.Arena;
@@ -42,6 +43,7 @@ class LayerApiTest {
         // ~1.82 G multiply-adds, as commonly quoted for ResNet-18 at 224×224.
         assertEquals(1.82e9, s.totalFlops() / 2.0, 0.02e9);
         assertEquals(61_706, Summary.of(LeNet5.build(), LeNet5.INPUT).totalParameters());
+        assertEquals(9_122, Summary.of(MnistCnnBn.build(), MnistCnnBn.INPUT).totalParameters());
     }
 
     @Test
