@@ -4,6 +4,7 @@ import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.exec.WorkerPool;
 import dev.panamacnn.core.ops.Activation;
 import dev.panamacnn.core.ops.Conv2dSpec;
+import dev.panamacnn.core.ops.Pool2dSpec;
 import dev.panamacnn.core.train.StepArena;
 import dev.panamacnn.core.train.TrainingKernels;
 import dev.panamacnn.simd.gemm.BPacker;
@@ -12,6 +13,7 @@ import dev.panamacnn.simd.gemm.GemmWorkspace;
 import dev.panamacnn.simd.gemm.PackedA;
 import dev.panamacnn.simd.gemm.Sgemm;
 import dev.panamacnn.simd.gemm.StridedBPacker;
+import dev.panamacnn.simd.kernels.PoolKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
@@ -259,6 +261,37 @@ final class SimdTrainingKernels implements TrainingKernels {
                     java.nio.ByteOrder.LITTLE_ENDIAN);
         }
         for (; i < n; i++) dxs.setAtIndex(F, i, xs.getAtIndex(F, i) > 0 ? dys.getAtIndex(F, i) : 0f);
+    }
+
+    @Override
+    public void maxPool2d(Tensor x, Pool2dSpec spec, Tensor out) {
+        checkPool("maxPool2d", x, spec, out);
+        int h = x.dim(2), w = x.dim(3), planes = x.dim(0) * x.dim(1);
+        MemorySegment xs = x.segment(), ys = out.segment();
+        if (MaxPool2x2.applies(spec, h, w)) {
+            MaxPool2x2.forward(xs, ys, h, w, 0, planes);
+        } else {
+            PoolKernels.maxPool2d(xs, 0, ys, 0, h, w, spec, 0, planes);
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor x, Pool2dSpec spec, Tensor dy, Tensor dx) {
+        int h = x.rank() == 4 ? x.dim(2) : 0, w = x.rank() == 4 ? x.dim(3) : 0;
+        if (!MaxPool2x2.applies(spec, h, w) || !dx.shape().equals(x.shape())) {
+            TrainingKernels.super.maxPool2dBackward(x, spec, dy, dx);
+            return;
+        }
+        checkPool("maxPool2dBackward", x, spec, dy);
+        MaxPool2x2.backward(x.segment(), dy.segment(), dx.segment(), h, w, 0, x.dim(0) * x.dim(1));
+    }
+
+    private static void checkPool(String op, Tensor x, Pool2dSpec spec, Tensor y) {
+        if (x.rank() != 4 || !y.shape().equals(spec.outputShape(x.shape()))) {
+            throw new IllegalArgumentException(op + ": expected input [N, C, H, W] and output "
+                    + (x.rank() == 4 ? spec.outputShape(x.shape()) : "[N, C, OH, OW]") + ", got " + x.shape()
+                    + ", " + y.shape());
+        }
     }
 
     @Override
