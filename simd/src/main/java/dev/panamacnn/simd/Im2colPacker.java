@@ -24,9 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * with masked vector loads; other strides gather element by element. A 1×1 stride-1 conv is the
  * degenerate case where every run is a plain copy of the input plane.
  *
- * <p>One instance per execution context and group: {@link #image} points it at the current
- * image before each GEMM; {@link #pack} itself only reads its fields, so the GEMM's threads may
- * call it concurrently.
+ * <p>{@link #pack} only reads the fields, so the GEMM's threads may call it concurrently. An
+ * owner that runs one GEMM at a time may re-point the packer at another image of the same shape
+ * with {@link #point} between GEMMs (training reuses one packer per layer and thread).
  */
 final class Im2colPacker implements BPacker {
     private static final VectorSpecies<Float> S = VectorCapabilities.FLOAT_SPECIES;
@@ -64,8 +64,8 @@ final class Im2colPacker implements BPacker {
     private final int[] rowTap;
     private final long[] rowShift;
 
-    private final MemorySegment x;
-    private final long imageOffset; // elements
+    private MemorySegment x;
+    private long imageOffset; // elements
 
     /**
      * @param x memory holding the image; {@code imageOffset} its first element
@@ -142,6 +142,13 @@ final class Im2colPacker implements BPacker {
         runOy = java.util.Arrays.copyOf(oy0, runs);
         runOx = java.util.Arrays.copyOf(ox0, runs);
         runLen = java.util.Arrays.copyOf(len0, runs);
+    }
+
+    /** Packs from the image at {@code imageOffset} (elements) of {@code x} from now on; not during a GEMM. */
+    Im2colPacker point(MemorySegment x, long imageOffset) {
+        this.x = x;
+        this.imageOffset = imageOffset;
+        return this;
     }
 
     @Override
