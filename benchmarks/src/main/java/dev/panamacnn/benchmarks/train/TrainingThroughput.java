@@ -49,17 +49,20 @@ public final class TrainingThroughput {
             double[] breakdownRates = new double[rounds];
             try (Trainer plain = new Trainer(m, opt, base, 3); Trainer probed = new Trainer(m, opt, timed, 3)) {
                 for (int r = 0; r < rounds; r++) {
+                    long a0 = allocated();
                     long t0 = System.nanoTime();
                     for (int s = 0; s < steps; s++) plain.step(x, labels);
                     rates[r] = (double) steps * batch / ((System.nanoTime() - t0) * 1e-9);
+                    long bytes = (allocated() - a0) / steps;
                     timed.clear();
                     opt.nanos = 0;
                     t0 = System.nanoTime();
                     for (int s = 0; s < steps; s++) probed.step(x, labels);
                     long total = System.nanoTime() - t0;
                     breakdownRates[r] = (double) steps * batch / (total * 1e-9);
-                    System.out.printf(Locale.ROOT, "round %d: %.0f samples/s (%.2f ms/step), timed run %.0f samples/s%n",
-                            r, rates[r], 1e3 * batch / rates[r], breakdownRates[r]);
+                    System.out.printf(Locale.ROOT, "round %d: %.0f samples/s (%.2f ms/step, %d B allocated/step on"
+                                    + " the caller's thread), timed run %.0f samples/s%n",
+                            r, rates[r], 1e3 * batch / rates[r], bytes, breakdownRates[r]);
                     if (r == rounds - 1) breakdown(timed.nanos(), opt.nanos, total, steps);
                 }
             }
@@ -85,6 +88,11 @@ public final class TrainingThroughput {
     private static void line(String phase, long nanos, long calls, long total, int steps) {
         System.out.printf(Locale.ROOT, "  %-14s %9.1f %7d %5.1f%%%n", phase, nanos / 1e3 / steps, calls / steps,
                 100.0 * nanos / total);
+    }
+
+    private static long allocated() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getCurrentThreadAllocatedBytes();
     }
 
     private static String arg(String[] args, int i, String dflt) {
