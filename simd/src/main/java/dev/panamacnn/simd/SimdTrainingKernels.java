@@ -84,15 +84,29 @@ final class SimdTrainingKernels implements TrainingKernels {
         }
         ConvLayer layer = layer(g, spec, x.segment());
         MemorySegment xs = x.segment(), ys = out.segment();
-        int slices = slices(g.n);
+        int slices = slices(g.n), cols = layer.columns;
+        // A wide layer computes OH·W columns into scratch and keeps the OH·OW real ones.
+        boolean narrow = cols != g.ohw;
+        MemorySegment wideOut = narrow ? scratch.allocateUninitialized((long) pool.threads() * g.og * cols * 4) : null;
+        int ow = out.dim(3), oh = out.dim(2);
         pool.run(slices, (t, worker) -> {
             Im2colPacker[] packers = layer.packers[worker];
+            long tmp = (long) worker * g.og * cols;
             for (int b = t * g.n / slices; b < (t + 1) * g.n / slices; b++) {
                 long image = (long) b * g.c * g.hw;
                 for (int i = 0; i < g.groups; i++) {
                     long o = ((long) b * g.outC + (long) i * g.og) * g.ohw;
-                    Sgemm.gemm(wg[i], packers[i].point(xs, image), g.ohw, ys, o, g.ohw, 1, false, ep[i],
+                    if (!narrow) {
+                        Sgemm.gemm(wg[i], packers[i].point(xs, image), cols, ys, o, cols, 1, false, ep[i],
+                                perWorker[worker], WorkerPool.SERIAL);
+                        continue;
+                    }
+                    Sgemm.gemm(wg[i], packers[i].point(xs, image), cols, wideOut, tmp, cols, 1, false, ep[i],
                             perWorker[worker], WorkerPool.SERIAL);
+                    for (int r = 0; r < g.og * oh; r++) {
+                        MemorySegment.copy(wideOut, (tmp + (long) r * g.w) * 4, ys, (o + (long) r * ow) * 4,
+                                (long) ow * 4);
+                    }
                 }
             }
         });
@@ -121,7 +135,9 @@ final class SimdTrainingKernels implements TrainingKernels {
         ConvLayer layer = layer(g, spec, x.segment());
         MemorySegment xs = x.segment(), dys = dy.segment(), ws = w.segment();
         int slices = slices(g.n), workers = pool.threads();
-        int panels = (g.ohw + NR - 1) / NR;
+        int columns = layer.columns, ow = dy.dim(3), oh = dy.dim(2);
+        boolean narrow = columns != g.ohw;
+        int panels = (columns + NR - 1) / NR;
         long padded = (long) panels * NR;
         long wLanes = (long) g.outC * g.k * L;
         long perSlice = wLanes + (db != null ? (long) g.outC * L : 0);
@@ -142,7 +158,7 @@ final class SimdTrainingKernels implements TrainingKernels {
                     dyB[t][i] = new StridedBPacker(dyPad, t * dyPadSize + (long) i * g.og * padded, padded, 1);
                 }
             }
-            if (!pw) dcols = scratch.allocateUninitialized((long) workers * g.k * g.ohw * 4);
+            if (!pw) dcols = scratch.allocateUninitialized((long) workers * g.k * columns * 4);
         }
         PackedA[] wTf = wT;
         BPacker[][] dyBf = dyB;
@@ -153,16 +169,23 @@ final class SimdTrainingKernels implements TrainingKernels {
             GemmWorkspace gw = perWorker[worker];
             Im2colPacker[] packers = layer.packers[worker];
             long accOff = t * perSlice, colOff = worker * colsSize, dyOff = worker * dyPadSize;
-            long dcolOff = (long) worker * g.k * g.ohw;
+            long dcolOff = (long) worker * g.k * columns;
             for (int b = t * g.n / slices; b < (t + 1) * g.n / slices; b++) {
                 long image = (long) b * g.c * g.hw;
                 for (int o = 0; o < g.outC; o++) {
-                    MemorySegment.copy(dys, ((long) b * g.outC + o) * g.ohw * 4, dyPad, (dyOff + o * padded) * 4,
-                            (long) g.ohw * 4);
+                    long from = ((long) b * g.outC + o) * g.ohw, to = dyOff + o * padded;
+                    if (!narrow) {
+                        MemorySegment.copy(dys, from * 4, dyPad, to * 4, (long) g.ohw * 4);
+                        continue;
+                    }
+                    for (int r = 0; r < oh; r++) { // the wide layout's extra columns stay zero
+                        MemorySegment.copy(dys, (from + (long) r * ow) * 4, dyPad, (to + (long) r * g.w) * 4,
+                                (long) ow * 4);
+                    }
                 }
                 if (bias) WeightGradKernel.rowSums(dyPad, dyOff, padded, g.outC, (int) padded, acc, accOff + wLanes);
                 for (int i = 0; i < g.groups; i++) {
-                    packers[i].point(xs, image).pack(0, g.k, 0, g.ohw, cols, colOff * 4);
+                    packers[i].point(xs, image).pack(0, g.k, 0, columns, cols, colOff * 4);
                     WeightGradKernel.accumulate(dyPad, dyOff + (long) i * g.og * padded, padded, g.og, cols, colOff,
                             g.k, panels, acc, accOff + (long) i * g.og * g.k * L);
                     if (dxs == null) continue;
@@ -171,9 +194,10 @@ final class SimdTrainingKernels implements TrainingKernels {
                         Sgemm.gemm(wTf[i], dyBf[worker][i], g.ohw, dxs, plane, g.hw, 1, false, Epilogue.NONE, gw,
                                 WorkerPool.SERIAL);
                     } else {
-                        Sgemm.gemm(wTf[i], dyBf[worker][i], g.ohw, dcolsF, dcolOff, g.ohw, 1, false, Epilogue.NONE,
-                                gw, WorkerPool.SERIAL);
-                        Col2im.accumulate(dcolsF, dcolOff, dxs, plane, g.cg, g.h, g.w, spec);
+                        Sgemm.gemm(wTf[i], dyBf[worker][i], columns, dcolsF, dcolOff, columns, 1, false,
+                                Epilogue.NONE, gw, WorkerPool.SERIAL);
+                        if (layer.wide) packers[i].col2im(dcolsF, dcolOff, dxs, image);
+                        else Col2im.accumulate(dcolsF, dcolOff, dxs, plane, g.cg, g.h, g.w, spec);
                     }
                 }
             }
@@ -200,6 +224,10 @@ final class SimdTrainingKernels implements TrainingKernels {
         final int c, h, w, outC;
         final Conv2dSpec spec;
         final Im2colPacker[][] packers;
+        /** Stride 1, OW ≤ W: packers use the wide layout (see Im2colPacker). */
+        final boolean wide;
+        /** Columns of the layer's GEMMs: OH·OW, or OH·W when wide. */
+        final int columns;
 
         ConvLayer(Geometry g, Conv2dSpec spec, MemorySegment x, int workers) {
             c = g.c;
@@ -207,12 +235,14 @@ final class SimdTrainingKernels implements TrainingKernels {
             w = g.w;
             outC = g.outC;
             this.spec = spec;
+            wide = Im2colPacker.wideApplies(spec, g.h, g.w);
             packers = new Im2colPacker[workers][g.groups];
             for (int t = 0; t < workers; t++) {
                 for (int i = 0; i < g.groups; i++) {
-                    packers[t][i] = new Im2colPacker(x, 0, i * g.cg, g.cg, g.h, g.w, spec);
+                    packers[t][i] = new Im2colPacker(x, 0, i * g.cg, g.cg, g.h, g.w, spec, wide);
                 }
             }
+            columns = packers[0][0].columns();
         }
     }
 
