@@ -24,9 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * with masked vector loads; other strides gather element by element. A 1×1 stride-1 conv is the
  * degenerate case where every run is a plain copy of the input plane.
  *
- * <p>One instance per execution context and group: {@link #image} points it at the current
- * image before each GEMM; {@link #pack} itself only reads its fields, so the GEMM's threads may
- * call it concurrently.
+ * <p>{@link #pack} only reads the fields, so the GEMM's threads may call it concurrently. An
+ * owner that runs one GEMM at a time may re-point the packer at another image of the same shape
+ * with {@link #point} between GEMMs (training reuses one packer per layer and thread).
  */
 final class Im2colPacker implements BPacker {
     private static final VectorSpecies<Float> S = VectorCapabilities.FLOAT_SPECIES;
@@ -64,8 +64,8 @@ final class Im2colPacker implements BPacker {
     private final int[] rowTap;
     private final long[] rowShift;
 
-    private final MemorySegment x;
-    private final long imageOffset; // elements
+    private MemorySegment x;
+    private long imageOffset; // elements
 
     /**
      * @param x memory holding the image; {@code imageOffset} its first element
@@ -73,13 +73,29 @@ final class Im2colPacker implements BPacker {
      * @param channels input channels of the group
      */
     Im2colPacker(MemorySegment x, long imageOffset, int channelOffset, int channels, int h, int w, Conv2dSpec spec) {
+        this(x, imageOffset, channelOffset, channels, h, w, spec, false);
+    }
+
+    /**
+     * With {@code wide}, for a stride-1 convolution no wider than its input ({@link #wideApplies}):
+     * columns are {@code n = oh·W + ow} over the input's width W instead of OW, the columns with
+     * {@code ow ≥ OW} are zero, and every B row is the input plane shifted, packed with masked
+     * vector copies (no per-run work). A GEMM on it computes OH·W outputs of which the caller
+     * keeps OH·OW; training pays that for packing (and col2im, {@link #col2im}) without runs.
+     */
+    Im2colPacker(MemorySegment x, long imageOffset, int channelOffset, int channels, int h, int w, Conv2dSpec spec,
+                 boolean wide) {
         this.x = x;
         this.imageOffset = imageOffset;
         this.h = h;
         this.w = w;
         int oh = spec.outH(h);
         this.ow = spec.outW(w);
-        this.n = oh * ow;
+        this.n = wide ? oh * w : oh * ow;
+        if (wide && !wideApplies(spec, h, w)) {
+            throw new IllegalArgumentException("wide im2col needs stride 1 and an output no wider than the input, got "
+                    + spec + " on width " + w);
+        }
         this.strideW = spec.strideW();
         int kk = spec.kernelH() * spec.kernelW();
         int k = channels * kk;
@@ -116,7 +132,7 @@ final class Im2colPacker implements BPacker {
             }
         }
         panelRuns[panels] = runs;
-        linear = spec.strideH() == 1 && spec.strideW() == 1 && ow == w && NR <= 32;
+        linear = spec.strideH() == 1 && spec.strideW() == 1 && (wide ? ow <= w : ow == w) && NR <= 32;
         taps = kk;
         rowTap = new int[k];
         rowShift = new long[k];
@@ -131,8 +147,9 @@ final class Im2colPacker implements BPacker {
                     int dy = rowDy[t], dx = rowDx[t]; // rows 0..kk-1 are channel 0's taps
                     int bits = 0;
                     for (int j = 0; j < NR && p * NR + j < n; j++) {
-                        int col = p * NR + j, iy = col / ow + dy, ix = col % ow + dx;
-                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) bits |= 1 << j;
+                        // Linear columns run over the input's width (= OW unless wide).
+                        int col = p * NR + j, iy = col / w + dy, ix = col % w + dx;
+                        if (iy >= 0 && iy < h && ix >= 0 && ix < w && col % w < ow) bits |= 1 << j;
                     }
                     tapMasks[p * kk + t] = bits;
                 }
@@ -142,6 +159,65 @@ final class Im2colPacker implements BPacker {
         runOy = java.util.Arrays.copyOf(oy0, runs);
         runOx = java.util.Arrays.copyOf(ox0, runs);
         runLen = java.util.Arrays.copyOf(len0, runs);
+    }
+
+    /** Whether a {@code wide} packer can do {@code spec} on input width {@code w}. */
+    static boolean wideApplies(Conv2dSpec spec, int h, int w) {
+        return spec.strideH() == 1 && spec.strideW() == 1 && spec.outW(w) <= w && NR <= 32 && S.length() <= NR;
+    }
+
+    /** Columns of B: OH·OW, or OH·W when wide. */
+    int columns() {
+        return n;
+    }
+
+    /**
+     * The adjoint of a wide packer's B (col2im): overwrites this group's input planes of the
+     * image at {@code dxImage} (elements) with Σ of every column-matrix entry at the input position
+     * it was packed from. {@code cols} is the K × {@link #columns()} matrix, row-major from
+     * {@code colOff} (elements). Per B row and panel, two masked vector adds of the shifted plane,
+     * as the packing reads it; a vector reaching outside a segment goes element by element.
+     */
+    void col2im(MemorySegment cols, long colOff, MemorySegment dx, long dxImage) {
+        int k = rowTap.length, panels = (n + NR - 1) / NR, lanes = S.length();
+        int laneBits = lanes >= 32 ? -1 : (1 << lanes) - 1;
+        dx.asSlice((dxImage + rowChannelOffset[0]) * Float.BYTES, (long) (k / taps) * h * w * Float.BYTES)
+                .fill((byte) 0);
+        for (int r = 0; r < k; r++) {
+            long plane = dxImage + rowChannelOffset[r], row = colOff + (long) r * n;
+            for (int panel = 0; panel < panels; panel++) {
+                int bits = tapMasks[panel * taps + rowTap[r]];
+                if (bits == 0) continue;
+                long dst = plane + (long) panel * NR + rowShift[r], src = row + (long) panel * NR;
+                for (int v = 0; v < NR; v += lanes) {
+                    int b = (bits >>> v) & laneBits;
+                    if (b == 0) continue;
+                    long d = dst + v, c = src + v;
+                    if (d >= 0 && (d + lanes) * Float.BYTES <= dx.byteSize() && (c + lanes) * Float.BYTES <= cols.byteSize()) {
+                        // Int masks and blends as in packLinear; the store is masked, since the other
+                        // lanes may belong to another thread's image.
+                        VectorMask<Integer> m = IntVector.broadcast(IS, b).and(LANE_BIT).compare(VectorOperators.NE, 0);
+                        FloatVector add = IntVector.zero(IS)
+                                .blend(IntVector.fromMemorySegment(IS, cols, c * Float.BYTES, LE), m).reinterpretAsFloats();
+                        FloatVector.fromMemorySegment(S, dx, d * Float.BYTES, LE).add(add).reinterpretAsInts()
+                                .intoMemorySegment(dx, d * Float.BYTES, LE, m);
+                    } else {
+                        for (int j = 0; j < lanes; j++) {
+                            if ((b >>> j & 1) == 0) continue;
+                            dx.setAtIndex(ValueLayout.JAVA_FLOAT, d + j, dx.getAtIndex(ValueLayout.JAVA_FLOAT, d + j)
+                                    + cols.getAtIndex(ValueLayout.JAVA_FLOAT, c + j));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs from the image at {@code imageOffset} (elements) of {@code x} from now on; not during a GEMM. */
+    Im2colPacker point(MemorySegment x, long imageOffset) {
+        this.x = x;
+        this.imageOffset = imageOffset;
+        return this;
     }
 
     @Override
@@ -207,11 +283,20 @@ final class Im2colPacker implements BPacker {
                 long src = (imageOffset + rowChannelOffset[r] + colStart + rowShift[r]) * Float.BYTES;
                 long rowBase = panelBase + (long) kk * NR * Float.BYTES;
                 for (int v = 0; v < NR; v += lanes) {
-                    // VectorMask.fromLong is not intrinsified here (it allocates): test lane bits.
-                    VectorMask<Float> m = IntVector.broadcast(IS, (bits >>> v) & laneBits).and(LANE_BIT)
-                            .compare(VectorOperators.NE, 0).cast(S);
-                    FloatVector.fromMemorySegment(S, x, src + (long) v * Float.BYTES, LE, m)
-                            .intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
+                    // VectorMask.fromLong is not intrinsified here (it allocates): test lane bits. The
+                    // int mask is not cast to a float one either (that cast fell back to Java code,
+                    // measured with JFR): the floats move as ints, zeroed by an int blend, and a plain
+                    // load is used wherever the whole vector lies inside the image's segment.
+                    VectorMask<Integer> m = IntVector.broadcast(IS, (bits >>> v) & laneBits).and(LANE_BIT)
+                            .compare(VectorOperators.NE, 0);
+                    long at = src + (long) v * Float.BYTES;
+                    if (at >= 0 && at + (long) lanes * Float.BYTES <= x.byteSize()) {
+                        IntVector.zero(IS).blend(IntVector.fromMemorySegment(IS, x, at, LE), m)
+                                .intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
+                    } else {
+                        IntVector.fromMemorySegment(IS, x, at, LE, m)
+                                .intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
+                    }
                 }
             }
         }

@@ -4,31 +4,38 @@ import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.exec.WorkerPool;
 import dev.panamacnn.core.ops.Activation;
 import dev.panamacnn.core.ops.Conv2dSpec;
+import dev.panamacnn.core.ops.Pool2dSpec;
 import dev.panamacnn.core.train.StepArena;
 import dev.panamacnn.core.train.TrainingKernels;
 import dev.panamacnn.simd.gemm.BPacker;
 import dev.panamacnn.simd.gemm.Epilogue;
+import dev.panamacnn.simd.gemm.GemmConfig;
 import dev.panamacnn.simd.gemm.GemmWorkspace;
 import dev.panamacnn.simd.gemm.PackedA;
 import dev.panamacnn.simd.gemm.Sgemm;
 import dev.panamacnn.simd.gemm.StridedBPacker;
+import dev.panamacnn.simd.kernels.PoolKernels;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Training kernels on the packed GEMM: convolution forward ({@link Im2colPacker}), weight
- * gradient ({@code dW_g += dY_g · colsᵀ}, {@link Im2colTransposedPacker}) and input gradient
- * ({@code dcols = W_gᵀ · dY_g}, then col2im), dense forward and both gradients; ReLU vectorised.
- * Everything else is the reference ({@link TrainingKernels}' defaults).
+ * Training kernels on the packed GEMM and the Vector API: convolution forward (GEMM over
+ * {@link Im2colPacker} panels), weight and bias gradients ({@link WeightGradKernel}: dot products
+ * along the output pixels, lane sums per thread slice), input gradient ({@code dcols = W_gᵀ · dY_g},
+ * then col2im), dense forward and gradients, vector ReLU and 2×2 max pooling. Everything else is
+ * the reference ({@link TrainingKernels}' defaults).
  *
  * <p>Convolutions split the batch into one contiguous slice of images per thread, each with its
- * own single-threaded GEMM workspace, since per-image GEMMs of a small network are too small to
- * split; weight gradients go to one accumulator per slice, summed in slice order. Dense layers
- * split inside the GEMM. Results are therefore bit-identical from run to run for a given thread
- * count (a different thread count changes only the order of the weight-gradient sum).
+ * own single-threaded GEMM workspace and packers (kept per layer across steps), since per-image
+ * GEMMs of a small network are too small to split; weight gradients go to one accumulator per
+ * slice, summed in slice order. Dense layers split inside the GEMM. Results are therefore
+ * bit-identical from run to run for a given thread count (a different thread count changes only
+ * the order of the weight-gradient sum).
  */
 final class SimdTrainingKernels implements TrainingKernels {
     private static final VectorSpecies<Float> S = VectorCapabilities.FLOAT_SPECIES;
@@ -39,6 +46,10 @@ final class SimdTrainingKernels implements TrainingKernels {
     private final GemmWorkspace[] perWorker;
     /** Per-call scratch (packed operands, column buffers, per-slice accumulators); reset by each call. */
     private final StepArena scratch = new StepArena();
+    /** Per convolution geometry seen so far: packers reused by every step. */
+    private final List<ConvLayer> layers = new ArrayList<>();
+    private static final int NR = GemmConfig.NR;
+    private static final int L = S.length();
 
     SimdTrainingKernels(int threads) {
         pool = WorkerPool.create(threads);
@@ -66,29 +77,47 @@ final class SimdTrainingKernels implements TrainingKernels {
         Geometry g = new Geometry(x, w, spec, out);
         scratch.reset();
         PackedA[] wg = new PackedA[g.groups];
-        for (int i = 0; i < g.groups; i++) {
-            wg[i] = PackedA.pack(w.segment(), (long) i * g.og * g.k, g.k, 1, g.og, g.k, scratch);
-        }
         Epilogue[] ep = new Epilogue[g.groups];
         for (int i = 0; i < g.groups; i++) {
+            wg[i] = PackedA.pack(w.segment(), (long) i * g.og * g.k, g.k, 1, g.og, g.k, scratch);
             ep[i] = bias == null ? Epilogue.NONE : Epilogue.NONE.rowBias(bias.segment(), (long) i * g.og);
         }
+        ConvLayer layer = layer(g, spec, x.segment());
         MemorySegment xs = x.segment(), ys = out.segment();
-        boolean pw = pointwise(spec);
-        int slices = slices(g.n);
+        int slices = slices(g.n), cols = layer.columns;
+        // A wide layer computes OH·W columns into scratch and keeps the OH·OW real ones.
+        boolean narrow = cols != g.ohw;
+        MemorySegment wideOut = narrow ? scratch.allocateUninitialized((long) pool.threads() * g.og * cols * 4) : null;
+        int ow = out.dim(3), oh = out.dim(2);
         pool.run(slices, (t, worker) -> {
+            Im2colPacker[] packers = layer.packers[worker];
+            long tmp = (long) worker * g.og * cols;
             for (int b = t * g.n / slices; b < (t + 1) * g.n / slices; b++) {
                 long image = (long) b * g.c * g.hw;
                 for (int i = 0; i < g.groups; i++) {
-                    BPacker packer = pw ? new StridedBPacker(xs, image + (long) i * g.cg * g.hw, g.hw, 1)
-                            : new Im2colPacker(xs, image, i * g.cg, g.cg, g.h, g.w, spec);
                     long o = ((long) b * g.outC + (long) i * g.og) * g.ohw;
-                    Sgemm.gemm(wg[i], packer, g.ohw, ys, o, g.ohw, 1, false, ep[i], perWorker[worker], WorkerPool.SERIAL);
+                    if (!narrow) {
+                        Sgemm.gemm(wg[i], packers[i].point(xs, image), cols, ys, o, cols, 1, false, ep[i],
+                                perWorker[worker], WorkerPool.SERIAL);
+                        continue;
+                    }
+                    Sgemm.gemm(wg[i], packers[i].point(xs, image), cols, wideOut, tmp, cols, 1, false, ep[i],
+                            perWorker[worker], WorkerPool.SERIAL);
+                    for (int r = 0; r < g.og * oh; r++) {
+                        MemorySegment.copy(wideOut, (tmp + (long) r * g.w) * 4, ys, (o + (long) r * ow) * 4,
+                                (long) ow * 4);
+                    }
                 }
             }
         });
     }
 
+    /**
+     * Per image of a thread's slice: dY is copied into zero-padded rows; per group the image's
+     * columns are packed once (as the forward packs them) and {@link WeightGradKernel} adds
+     * dY·colsᵀ into the slice's lane sums; dX is Wᵀ·dY (GEMM) then col2im, or straight into dx for
+     * a 1×1 stride-1 convolution. The slices' lane sums go into dw and db in slice order.
+     */
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Conv2dSpec spec, Tensor dy, Tensor dx, Tensor dw, Tensor db) {
         Geometry g = new Geometry(x, w, spec, dy);
@@ -98,91 +127,123 @@ final class SimdTrainingKernels implements TrainingKernels {
                     + x.shape() + ", db [" + g.outC + "], got " + dw.shape() + ", "
                     + (dx == null ? "none" : dx.shape()) + ", " + (db == null ? "none" : db.shape()));
         }
-        scratch.reset();
-        if (db != null) biasGradient(dy, db, g.n, g.outC, g.ohw);
-        MemorySegment xs = x.segment(), dys = dy.segment(), ws = w.segment();
-        int slices = slices(g.n);
-        long wSize = w.size();
-        MemorySegment acc = scratch.allocate(slices * wSize * 4, 64);
-        // Aᵀ sides, packed once per call: dY per image and group, Wᵀ per group.
-        PackedA[] dyPacked = new PackedA[g.n * g.groups];
-        for (int b = 0; b < g.n; b++) {
-            for (int i = 0; i < g.groups; i++) {
-                dyPacked[b * g.groups + i] = PackedA.pack(dys, ((long) b * g.outC + (long) i * g.og) * g.ohw,
-                        g.ohw, 1, g.og, g.ohw, scratch);
-            }
+        if (!WeightGradKernel.available()) {
+            TrainingKernels.super.conv2dBackward(x, w, spec, dy, dx, dw, db);
+            return;
         }
-        PackedA[] wT = null;
-        MemorySegment cols = null;
+        scratch.reset();
+        ConvLayer layer = layer(g, spec, x.segment());
+        MemorySegment xs = x.segment(), dys = dy.segment(), ws = w.segment();
+        int slices = slices(g.n), workers = pool.threads();
+        int columns = layer.columns, ow = dy.dim(3), oh = dy.dim(2);
+        boolean narrow = columns != g.ohw;
+        int panels = (columns + NR - 1) / NR;
+        long padded = (long) panels * NR;
+        long wLanes = (long) g.outC * g.k * L;
+        long perSlice = wLanes + (db != null ? (long) g.outC * L : 0);
+        MemorySegment acc = scratch.allocate(slices * perSlice * 4, 64);
+        long colsSize = (long) panels * g.k * NR, dyPadSize = g.outC * padded;
+        MemorySegment cols = scratch.allocateUninitialized(workers * colsSize * 4);
+        MemorySegment dyPad = scratch.allocate(workers * dyPadSize * 4, 64); // row tails stay zero
         boolean pw = pointwise(spec);
+        PackedA[] wT = null;
+        BPacker[][] dyB = null;
+        MemorySegment dcols = null;
         if (dx != null) {
             wT = new PackedA[g.groups];
+            dyB = new BPacker[workers][g.groups];
             for (int i = 0; i < g.groups; i++) {
                 wT[i] = PackedA.pack(ws, (long) i * g.og * g.k, 1, g.k, g.k, g.og, scratch);
+                for (int t = 0; t < workers; t++) {
+                    dyB[t][i] = new StridedBPacker(dyPad, t * dyPadSize + (long) i * g.og * padded, padded, 1);
+                }
             }
-            if (!pw) cols = scratch.allocateUninitialized((long) slices * g.k * g.ohw * 4);
+            if (!pw) dcols = scratch.allocateUninitialized((long) workers * g.k * columns * 4);
         }
         PackedA[] wTf = wT;
-        MemorySegment colsF = cols;
+        BPacker[][] dyBf = dyB;
+        MemorySegment dcolsF = dcols;
         MemorySegment dxs = dx == null ? null : dx.segment();
+        boolean bias = db != null;
         pool.run(slices, (t, worker) -> {
             GemmWorkspace gw = perWorker[worker];
-            long accOff = t * wSize;
-            long colOff = (long) t * g.k * g.ohw;
+            Im2colPacker[] packers = layer.packers[worker];
+            long accOff = t * perSlice, colOff = worker * colsSize, dyOff = worker * dyPadSize;
+            long dcolOff = (long) worker * g.k * columns;
             for (int b = t * g.n / slices; b < (t + 1) * g.n / slices; b++) {
                 long image = (long) b * g.c * g.hw;
+                for (int o = 0; o < g.outC; o++) {
+                    long from = ((long) b * g.outC + o) * g.ohw, to = dyOff + o * padded;
+                    if (!narrow) {
+                        MemorySegment.copy(dys, from * 4, dyPad, to * 4, (long) g.ohw * 4);
+                        continue;
+                    }
+                    for (int r = 0; r < oh; r++) { // the wide layout's extra columns stay zero
+                        MemorySegment.copy(dys, (from + (long) r * ow) * 4, dyPad, (to + (long) r * g.w) * 4,
+                                (long) ow * 4);
+                    }
+                }
+                if (bias) WeightGradKernel.rowSums(dyPad, dyOff, padded, g.outC, (int) padded, acc, accOff + wLanes);
                 for (int i = 0; i < g.groups; i++) {
-                    BPacker xT = new Im2colTransposedPacker(xs, image, i * g.cg, g.cg, g.h, g.w, spec);
-                    Sgemm.gemm(dyPacked[b * g.groups + i], xT, g.k, acc, accOff + (long) i * g.og * g.k, g.k, 1,
-                            true, Epilogue.NONE, gw, WorkerPool.SERIAL);
+                    packers[i].point(xs, image).pack(0, g.k, 0, columns, cols, colOff * 4);
+                    WeightGradKernel.accumulate(dyPad, dyOff + (long) i * g.og * padded, padded, g.og, cols, colOff,
+                            g.k, panels, acc, accOff + (long) i * g.og * g.k * L);
                     if (dxs == null) continue;
-                    BPacker dyB = new StridedBPacker(dys, ((long) b * g.outC + (long) i * g.og) * g.ohw, g.ohw, 1);
                     long plane = image + (long) i * g.cg * g.hw;
                     if (pw) {
-                        Sgemm.gemm(wTf[i], dyB, g.ohw, dxs, plane, g.hw, 1, false, Epilogue.NONE, gw, WorkerPool.SERIAL);
-                    } else {
-                        Sgemm.gemm(wTf[i], dyB, g.ohw, colsF, colOff, g.ohw, 1, false, Epilogue.NONE, gw,
+                        Sgemm.gemm(wTf[i], dyBf[worker][i], g.ohw, dxs, plane, g.hw, 1, false, Epilogue.NONE, gw,
                                 WorkerPool.SERIAL);
-                        Col2im.accumulate(colsF, colOff, dxs, plane, g.cg, g.h, g.w, spec);
+                    } else {
+                        Sgemm.gemm(wTf[i], dyBf[worker][i], columns, dcolsF, dcolOff, columns, 1, false,
+                                Epilogue.NONE, gw, WorkerPool.SERIAL);
+                        if (layer.wide) packers[i].col2im(dcolsF, dcolOff, dxs, image);
+                        else Col2im.accumulate(dcolsF, dcolOff, dxs, plane, g.cg, g.h, g.w, spec);
                     }
                 }
             }
         });
-        // Slice accumulators into dw, in slice order.
-        MemorySegment dws = dw.segment();
-        for (int t = 0; t < slices; t++) addInto(acc, t * wSize, dws, wSize);
-    }
-
-    private static void biasGradient(Tensor dy, Tensor db, int n, int outC, int ohw) {
-        MemorySegment dys = dy.segment();
-        for (int o = 0; o < outC; o++) {
-            double s = 0;
-            for (int b = 0; b < n; b++) s += sum(dys, ((long) b * outC + o) * ohw, ohw);
-            db.setFlat(o, (float) (db.getFlat(o) + s));
+        // Slice sums into dw and db, in slice order.
+        for (int t = 0; t < slices; t++) {
+            WeightGradKernel.reduceInto(acc, t * perSlice, g.outC * g.k, dw.segment(), 0);
+            if (bias) WeightGradKernel.reduceInto(acc, t * perSlice + wLanes, g.outC, db.segment(), 0);
         }
     }
 
-    /** Σ of {@code len} floats from {@code off}, in vector lanes then across them. */
-    private static float sum(MemorySegment s, long off, int len) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(len); i < bound; i += S.length()) {
-            acc = acc.add(FloatVector.fromMemorySegment(S, s, (off + i) * 4, java.nio.ByteOrder.LITTLE_ENDIAN));
+    /** The cached packers of the convolution with this geometry, made on first use. */
+    private ConvLayer layer(Geometry g, Conv2dSpec spec, MemorySegment x) {
+        for (ConvLayer l : layers) {
+            if (l.c == g.c && l.h == g.h && l.w == g.w && l.outC == g.outC && l.spec.equals(spec)) return l;
         }
-        float r = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < len; i++) r += s.getAtIndex(F, off + i);
-        return r;
+        ConvLayer l = new ConvLayer(g, spec, x, pool.threads());
+        layers.add(l);
+        return l;
     }
 
-    /** dst[0, len) += src[off, off + len). */
-    private static void addInto(MemorySegment src, long off, MemorySegment dst, long len) {
-        long i = 0;
-        for (long bound = S.loopBound(len); i < bound; i += S.length()) {
-            FloatVector a = FloatVector.fromMemorySegment(S, dst, i * 4, java.nio.ByteOrder.LITTLE_ENDIAN);
-            FloatVector b = FloatVector.fromMemorySegment(S, src, (off + i) * 4, java.nio.ByteOrder.LITTLE_ENDIAN);
-            a.add(b).intoMemorySegment(dst, i * 4, java.nio.ByteOrder.LITTLE_ENDIAN);
+    /** What a convolution layer keeps across steps: an im2col packer per worker and group. */
+    private static final class ConvLayer {
+        final int c, h, w, outC;
+        final Conv2dSpec spec;
+        final Im2colPacker[][] packers;
+        /** Stride 1, OW ≤ W: packers use the wide layout (see Im2colPacker). */
+        final boolean wide;
+        /** Columns of the layer's GEMMs: OH·OW, or OH·W when wide. */
+        final int columns;
+
+        ConvLayer(Geometry g, Conv2dSpec spec, MemorySegment x, int workers) {
+            c = g.c;
+            h = g.h;
+            w = g.w;
+            outC = g.outC;
+            this.spec = spec;
+            wide = Im2colPacker.wideApplies(spec, g.h, g.w);
+            packers = new Im2colPacker[workers][g.groups];
+            for (int t = 0; t < workers; t++) {
+                for (int i = 0; i < g.groups; i++) {
+                    packers[t][i] = new Im2colPacker(x, 0, i * g.cg, g.cg, g.h, g.w, spec, wide);
+                }
+            }
+            columns = packers[0][0].columns();
         }
-        for (; i < len; i++) dst.setAtIndex(F, i, dst.getAtIndex(F, i) + src.getAtIndex(F, off + i));
     }
 
     @Override
@@ -259,6 +320,37 @@ final class SimdTrainingKernels implements TrainingKernels {
                     java.nio.ByteOrder.LITTLE_ENDIAN);
         }
         for (; i < n; i++) dxs.setAtIndex(F, i, xs.getAtIndex(F, i) > 0 ? dys.getAtIndex(F, i) : 0f);
+    }
+
+    @Override
+    public void maxPool2d(Tensor x, Pool2dSpec spec, Tensor out) {
+        checkPool("maxPool2d", x, spec, out);
+        int h = x.dim(2), w = x.dim(3), planes = x.dim(0) * x.dim(1);
+        MemorySegment xs = x.segment(), ys = out.segment();
+        if (MaxPool2x2.applies(spec, h, w)) {
+            MaxPool2x2.forward(xs, ys, h, w, 0, planes);
+        } else {
+            PoolKernels.maxPool2d(xs, 0, ys, 0, h, w, spec, 0, planes);
+        }
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor x, Pool2dSpec spec, Tensor dy, Tensor dx) {
+        int h = x.rank() == 4 ? x.dim(2) : 0, w = x.rank() == 4 ? x.dim(3) : 0;
+        if (!MaxPool2x2.applies(spec, h, w) || !dx.shape().equals(x.shape())) {
+            TrainingKernels.super.maxPool2dBackward(x, spec, dy, dx);
+            return;
+        }
+        checkPool("maxPool2dBackward", x, spec, dy);
+        MaxPool2x2.backward(x.segment(), dy.segment(), dx.segment(), h, w, 0, x.dim(0) * x.dim(1));
+    }
+
+    private static void checkPool(String op, Tensor x, Pool2dSpec spec, Tensor y) {
+        if (x.rank() != 4 || !y.shape().equals(spec.outputShape(x.shape()))) {
+            throw new IllegalArgumentException(op + ": expected input [N, C, H, W] and output "
+                    + (x.rank() == 4 ? spec.outputShape(x.shape()) : "[N, C, OH, OW]") + ", got " + x.shape()
+                    + ", " + y.shape());
+        }
     }
 
     @Override

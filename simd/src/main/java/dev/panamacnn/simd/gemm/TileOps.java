@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,18 +22,53 @@ final class TileOps {
     private static final int L = S.length();
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    /** Lane indexes, for tail masks (indexInRange fell back to allocating code in large methods). */
+    private static final FloatVector IOTA = iota();
 
     private TileOps() {}
 
     /** C[rows × cols] (=|+=) the top-left of an MR × NR scratch tile (row-major, NR floats a row). */
     static void storeTile(MemorySegment tile, MemorySegment c, long cOff, long rs, long cs, int rows, int cols,
             boolean accumulate) {
+        if (cs == 1) {
+            storeTileRows(tile, c, cOff, rs, rows, cols, accumulate);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             long t = (long) r * NR * 4;
             long ci = cOff + r * rs;
             for (int j = 0; j < cols; j++, ci += cs) {
                 float v = tile.get(FLOAT, t + 4L * j);
                 c.setAtIndex(FLOAT, ci, accumulate ? c.getAtIndex(FLOAT, ci) + v : v);
+            }
+        }
+    }
+
+    /**
+     * {@link #storeTile} for unit column stride (edge tiles of small matrices: a convolution with
+     * six output channels has nothing else): vectors along each row, the row's tail masked where
+     * the whole vector lies inside C, element by element otherwise. Same float operations.
+     */
+    private static void storeTileRows(MemorySegment tile, MemorySegment c, long cOff, long rs, int rows, int cols,
+            boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            long t = (long) r * NR * 4, ci = cOff + r * rs;
+            int j = 0;
+            for (; j + L <= cols; j += L) {
+                FloatVector v = FloatVector.fromMemorySegment(S, tile, t + 4L * j, NATIVE);
+                if (accumulate) v = FloatVector.fromMemorySegment(S, c, (ci + j) * 4, NATIVE).add(v);
+                v.intoMemorySegment(c, (ci + j) * 4, NATIVE);
+            }
+            if (j < cols && (ci + j + L) * 4 <= c.byteSize()) {
+                VectorMask<Float> m = IOTA.compare(VectorOperators.LT, cols - j);
+                FloatVector v = FloatVector.fromMemorySegment(S, tile, t + 4L * j, NATIVE);
+                if (accumulate) v = FloatVector.fromMemorySegment(S, c, (ci + j) * 4, NATIVE, m).add(v);
+                v.intoMemorySegment(c, (ci + j) * 4, NATIVE, m);
+                j = cols;
+            }
+            for (; j < cols; j++) {
+                float v = tile.get(FLOAT, t + 4L * j);
+                c.setAtIndex(FLOAT, ci + j, accumulate ? c.getAtIndex(FLOAT, ci + j) + v : v);
             }
         }
     }
@@ -76,6 +113,10 @@ final class TileOps {
     /** The epilogue on any rows × cols tile of C, element by element. */
     static void epilogue(Epilogue ep, MemorySegment c, long cOff, long rs, long cs, int i0, int j0, int rows,
             int cols) {
+        if (cs == 1 && ep.colBias == null && ep.residual == null) {
+            rowBiasClampRows(ep, c, cOff, rs, i0, rows, cols);
+            return;
+        }
         for (int r = 0; r < rows; r++) {
             int i = i0 + r;
             float rb = ep.rowBias != null ? ep.rowBias.getAtIndex(FLOAT, ep.rowBiasOffset + i) : 0f;
@@ -93,5 +134,38 @@ final class TileOps {
                 c.setAtIndex(FLOAT, ci, v);
             }
         }
+    }
+
+    /** {@link #epilogue} with only a row bias and the clamp, unit column stride: vectors along rows. */
+    private static void rowBiasClampRows(Epilogue ep, MemorySegment c, long cOff, long rs, int i0, int rows,
+            int cols) {
+        for (int r = 0; r < rows; r++) {
+            float rb = ep.rowBias != null ? ep.rowBias.getAtIndex(FLOAT, ep.rowBiasOffset + i0 + r) : 0f;
+            long ci = cOff + r * rs;
+            int j = 0;
+            for (; j + L <= cols; j += L) {
+                FloatVector x = FloatVector.fromMemorySegment(S, c, (ci + j) * 4, NATIVE);
+                if (ep.rowBias != null) x = x.add(rb);
+                x.max(ep.lo).min(ep.hi).intoMemorySegment(c, (ci + j) * 4, NATIVE);
+            }
+            if (j < cols && (ci + j + L) * 4 <= c.byteSize()) {
+                VectorMask<Float> m = IOTA.compare(VectorOperators.LT, cols - j);
+                FloatVector x = FloatVector.fromMemorySegment(S, c, (ci + j) * 4, NATIVE, m);
+                if (ep.rowBias != null) x = x.add(rb);
+                x.max(ep.lo).min(ep.hi).intoMemorySegment(c, (ci + j) * 4, NATIVE, m);
+                j = cols;
+            }
+            for (; j < cols; j++) {
+                float v = c.getAtIndex(FLOAT, ci + j);
+                if (ep.rowBias != null) v += rb;
+                c.setAtIndex(FLOAT, ci + j, Math.min(Math.max(v, ep.lo), ep.hi));
+            }
+        }
+    }
+
+    private static FloatVector iota() {
+        float[] idx = new float[L];
+        for (int k = 0; k < L; k++) idx[k] = k;
+        return FloatVector.fromArray(S, idx, 0);
     }
 }
