@@ -193,7 +193,13 @@ final class Im2colPacker implements BPacker {
                     int b = (bits >>> v) & laneBits;
                     if (b == 0) continue;
                     long d = dst + v, c = src + v;
-                    if (d >= 0 && (d + lanes) * Float.BYTES <= dx.byteSize() && (c + lanes) * Float.BYTES <= cols.byteSize()) {
+                    boolean inside = d >= 0 && (d + lanes) * Float.BYTES <= dx.byteSize()
+                            && (c + lanes) * Float.BYTES <= cols.byteSize();
+                    if (inside && b == laneBits) { // every lane is one of this image's pixels: no mask
+                        FloatVector.fromMemorySegment(S, dx, d * Float.BYTES, LE)
+                                .add(FloatVector.fromMemorySegment(S, cols, c * Float.BYTES, LE))
+                                .intoMemorySegment(dx, d * Float.BYTES, LE);
+                    } else if (inside) {
                         // Int masks and blends as in packLinear; the store is masked, since the other
                         // lanes may belong to another thread's image.
                         VectorMask<Integer> m = IntVector.broadcast(IS, b).and(LANE_BIT).compare(VectorOperators.NE, 0);
@@ -283,14 +289,26 @@ final class Im2colPacker implements BPacker {
                 long src = (imageOffset + rowChannelOffset[r] + colStart + rowShift[r]) * Float.BYTES;
                 long rowBase = panelBase + (long) kk * NR * Float.BYTES;
                 for (int v = 0; v < NR; v += lanes) {
+                    int vecBits = (bits >>> v) & laneBits;
+                    long at = src + (long) v * Float.BYTES;
+                    boolean inside = at >= 0 && at + (long) lanes * Float.BYTES <= x.byteSize();
+                    // Most vectors are wholly inside the row or wholly padding: a plain copy or zeros,
+                    // no mask to build (profiling LeNet training found the mask ops in Java fallback code).
+                    if (vecBits == laneBits && inside) {
+                        IntVector.fromMemorySegment(IS, x, at, LE).intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
+                        continue;
+                    }
+                    if (vecBits == 0) {
+                        IntVector.zero(IS).intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
+                        continue;
+                    }
                     // VectorMask.fromLong is not intrinsified here (it allocates): test lane bits. The
                     // int mask is not cast to a float one either (that cast fell back to Java code,
                     // measured with JFR): the floats move as ints, zeroed by an int blend, and a plain
                     // load is used wherever the whole vector lies inside the image's segment.
-                    VectorMask<Integer> m = IntVector.broadcast(IS, (bits >>> v) & laneBits).and(LANE_BIT)
+                    VectorMask<Integer> m = IntVector.broadcast(IS, vecBits).and(LANE_BIT)
                             .compare(VectorOperators.NE, 0);
-                    long at = src + (long) v * Float.BYTES;
-                    if (at >= 0 && at + (long) lanes * Float.BYTES <= x.byteSize()) {
+                    if (inside) {
                         IntVector.zero(IS).blend(IntVector.fromMemorySegment(IS, x, at, LE), m)
                                 .intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
                     } else {
