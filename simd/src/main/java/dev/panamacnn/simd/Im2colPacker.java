@@ -219,6 +219,58 @@ final class Im2colPacker implements BPacker {
         }
     }
 
+    /** Whether {@link #col2imGather} applies: the wide layout of an unpadded convolution. */
+    boolean gatherApplies(Conv2dSpec spec) {
+        return linear && spec.padTop() == 0 && spec.padLeft() == 0 && spec.padBottom() == 0 && spec.padRight() == 0;
+    }
+
+    /** Zero floats {@link #col2imGather} needs before each B row (the largest tap shift). */
+    long gatherMarginBefore() {
+        long max = 0;
+        for (long sft : rowShift) max = Math.max(max, sft);
+        return max;
+    }
+
+    /** Zero floats {@link #col2imGather} needs after each B row's n columns. */
+    long gatherMarginAfter() {
+        return (long) h * w - n + S.length();
+    }
+
+    /**
+     * col2im as a gather: every 16 pixels of dx are Σ over the channel's taps of one load from
+     * the tap's B row, shifted, then stored once. The scatter form ({@link #col2im}) adds each
+     * tap's row into dx in turn, and the overlapping, unaligned read-modify-writes of successive
+     * taps stall on store forwarding. Needs the wide layout of an unpadded convolution
+     * ({@link #gatherApplies}): a shifted row then reads, outside the real columns, only the
+     * zero columns past OW (dY's extra columns are zero) or the zero margins around each row.
+     *
+     * @param rowStride floats from one B row to the next (n + both margins)
+     * @param colOff element offset of B row 0's first real column (after its margin)
+     */
+    void col2imGather(MemorySegment cols, long colOff, long rowStride, MemorySegment dx, long dxImage) {
+        int k = rowTap.length, lanes = S.length(), plane = h * w, channels = k / taps;
+        int full = plane / lanes * lanes;
+        for (int c = 0; c < channels; c++) {
+            int r0 = c * taps;
+            long dst = (dxImage + rowChannelOffset[r0]) * Float.BYTES;
+            for (int i = 0; i < full; i += lanes) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int t = 0; t < taps; t++) {
+                    long src = colOff + (long) (r0 + t) * rowStride + i - rowShift[r0 + t];
+                    acc = acc.add(FloatVector.fromMemorySegment(S, cols, src * Float.BYTES, LE));
+                }
+                acc.intoMemorySegment(dx, dst + (long) i * Float.BYTES, LE);
+            }
+            for (int i = full; i < plane; i++) { // the plane's last few pixels
+                float acc = 0;
+                for (int t = 0; t < taps; t++) {
+                    acc += cols.getAtIndex(ValueLayout.JAVA_FLOAT, colOff + (long) (r0 + t) * rowStride + i - rowShift[r0 + t]);
+                }
+                dx.setAtIndex(ValueLayout.JAVA_FLOAT, dxImage + rowChannelOffset[r0] + i, acc);
+            }
+        }
+    }
+
     /** Packs from the image at {@code imageOffset} (elements) of {@code x} from now on; not during a GEMM. */
     Im2colPacker point(MemorySegment x, long imageOffset) {
         this.x = x;

@@ -146,6 +146,10 @@ final class SimdTrainingKernels implements TrainingKernels {
         MemorySegment cols = scratch.allocateUninitialized(workers * colsSize * 4);
         MemorySegment dyPad = scratch.allocate(workers * dyPadSize * 4, 64); // row tails stay zero
         boolean pw = pointwise(spec);
+        Im2colPacker shape = layer.packers[0][0];
+        boolean gather = !pw && layer.wide && shape.gatherApplies(spec);
+        long dcolBefore = gather ? shape.gatherMarginBefore() : 0;
+        long dcolStride = gather ? dcolBefore + columns + shape.gatherMarginAfter() : columns;
         PackedA[] wT = null;
         BPacker[][] dyB = null;
         MemorySegment dcols = null;
@@ -158,7 +162,11 @@ final class SimdTrainingKernels implements TrainingKernels {
                     dyB[t][i] = new StridedBPacker(dyPad, t * dyPadSize + (long) i * g.og * padded, padded, 1);
                 }
             }
-            if (!pw) dcols = scratch.allocateUninitialized((long) workers * g.k * columns * 4);
+            if (!pw) {
+                // The gather form of col2im reads each B row shifted, so rows get zero margins.
+                dcols = gather ? scratch.allocate((long) workers * g.k * dcolStride * 4, 64)
+                        : scratch.allocateUninitialized((long) workers * g.k * columns * 4);
+            }
         }
         PackedA[] wTf = wT;
         BPacker[][] dyBf = dyB;
@@ -169,7 +177,7 @@ final class SimdTrainingKernels implements TrainingKernels {
             GemmWorkspace gw = perWorker[worker];
             Im2colPacker[] packers = layer.packers[worker];
             long accOff = t * perSlice, colOff = worker * colsSize, dyOff = worker * dyPadSize;
-            long dcolOff = (long) worker * g.k * columns;
+            long dcolOff = (long) worker * g.k * dcolStride + dcolBefore;
             for (int b = t * g.n / slices; b < (t + 1) * g.n / slices; b++) {
                 long image = (long) b * g.c * g.hw;
                 for (int o = 0; o < g.outC; o++) {
@@ -194,9 +202,10 @@ final class SimdTrainingKernels implements TrainingKernels {
                         Sgemm.gemm(wTf[i], dyBf[worker][i], g.ohw, dxs, plane, g.hw, 1, false, Epilogue.NONE, gw,
                                 WorkerPool.SERIAL);
                     } else {
-                        Sgemm.gemm(wTf[i], dyBf[worker][i], columns, dcolsF, dcolOff, columns, 1, false,
+                        Sgemm.gemm(wTf[i], dyBf[worker][i], columns, dcolsF, dcolOff, dcolStride, 1, false,
                                 Epilogue.NONE, gw, WorkerPool.SERIAL);
-                        if (layer.wide) packers[i].col2im(dcolsF, dcolOff, dxs, image);
+                        if (gather) packers[i].col2imGather(dcolsF, dcolOff, dcolStride, dxs, image);
+                        else if (layer.wide) packers[i].col2im(dcolsF, dcolOff, dxs, image);
                         else Col2im.accumulate(dcolsF, dcolOff, dxs, plane, g.cg, g.h, g.w, spec);
                     }
                 }
