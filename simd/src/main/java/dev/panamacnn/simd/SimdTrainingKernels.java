@@ -12,9 +12,11 @@ import dev.panamacnn.simd.gemm.Epilogue;
 import dev.panamacnn.simd.gemm.GemmConfig;
 import dev.panamacnn.simd.gemm.GemmWorkspace;
 import dev.panamacnn.simd.gemm.PackedA;
+import dev.panamacnn.simd.gemm.PackedB;
 import dev.panamacnn.simd.gemm.Sgemm;
 import dev.panamacnn.simd.gemm.StridedBPacker;
 import dev.panamacnn.simd.kernels.PoolKernels;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,6 +91,7 @@ final class SimdTrainingKernels implements TrainingKernels {
         boolean narrow = cols != g.ohw;
         MemorySegment wideOut = narrow ? scratch.allocateUninitialized((long) pool.threads() * g.og * cols * 4) : null;
         int ow = out.dim(3), oh = out.dim(2);
+        PackedB[][] kept = layer.keep(xs, g.n); // null when the columns are too big to keep
         pool.run(slices, (t, worker) -> {
             Im2colPacker[] packers = layer.packers[worker];
             long tmp = (long) worker * g.og * cols;
@@ -96,13 +99,18 @@ final class SimdTrainingKernels implements TrainingKernels {
                 long image = (long) b * g.c * g.hw;
                 for (int i = 0; i < g.groups; i++) {
                     long o = ((long) b * g.outC + (long) i * g.og) * g.ohw;
-                    if (!narrow) {
-                        Sgemm.gemm(wg[i], packers[i].point(xs, image), cols, ys, o, cols, 1, false, ep[i],
+                    MemorySegment target = narrow ? wideOut : ys;
+                    long at = narrow ? tmp : o;
+                    if (kept != null) {
+                        // Pack this image's columns whole, where the backward pass will find them.
+                        PackedB columns = kept[b][i];
+                        packers[i].point(xs, image).pack(0, g.k, 0, cols, columns.segment(), 0);
+                        Sgemm.gemm(wg[i], columns, target, at, cols, 1, false, ep[i], perWorker[worker], WorkerPool.SERIAL);
+                    } else {
+                        Sgemm.gemm(wg[i], packers[i].point(xs, image), cols, target, at, cols, 1, false, ep[i],
                                 perWorker[worker], WorkerPool.SERIAL);
-                        continue;
                     }
-                    Sgemm.gemm(wg[i], packers[i].point(xs, image), cols, wideOut, tmp, cols, 1, false, ep[i],
-                            perWorker[worker], WorkerPool.SERIAL);
+                    if (!narrow) continue;
                     for (int r = 0; r < g.og * oh; r++) {
                         MemorySegment.copy(wideOut, (tmp + (long) r * g.w) * 4, ys, (o + (long) r * ow) * 4,
                                 (long) ow * 4);
@@ -173,6 +181,7 @@ final class SimdTrainingKernels implements TrainingKernels {
         MemorySegment dcolsF = dcols;
         MemorySegment dxs = dx == null ? null : dx.segment();
         boolean bias = db != null;
+        PackedB[][] keptF = layer.keptFor(xs, g.n);
         pool.run(slices, (t, worker) -> {
             GemmWorkspace gw = perWorker[worker];
             Im2colPacker[] packers = layer.packers[worker];
@@ -193,8 +202,15 @@ final class SimdTrainingKernels implements TrainingKernels {
                 }
                 if (bias) WeightGradKernel.rowSums(dyPad, dyOff, padded, g.outC, (int) padded, acc, accOff + wLanes);
                 for (int i = 0; i < g.groups; i++) {
-                    packers[i].point(xs, image).pack(0, g.k, 0, columns, cols, colOff * 4);
-                    WeightGradKernel.accumulate(dyPad, dyOff + (long) i * g.og * padded, padded, g.og, cols, colOff,
+                    MemorySegment colSeg = cols;
+                    long colAt = colOff;
+                    if (keptF != null) { // the forward pass packed these columns already
+                        colSeg = keptF[b][i].segment();
+                        colAt = 0;
+                    } else {
+                        packers[i].point(xs, image).pack(0, g.k, 0, columns, cols, colOff * 4);
+                    }
+                    WeightGradKernel.accumulate(dyPad, dyOff + (long) i * g.og * padded, padded, g.og, colSeg, colAt,
                             g.k, panels, acc, accOff + (long) i * g.og * g.k * L);
                     if (dxs == null) continue;
                     long plane = image + (long) i * g.cg * g.hw;
@@ -252,8 +268,64 @@ final class SimdTrainingKernels implements TrainingKernels {
                 }
             }
             columns = packers[0][0].columns();
+            groups = g.groups;
+            k = g.k;
+        }
+
+        final int groups, k;
+        /** im2col columns of every image, packed by the last forward pass of this geometry. */
+        private Arena keptArena;
+        private PackedB[][] kept;
+        /** Which input they were packed from: its memory's scope, address, size and images (-1: none). */
+        private MemorySegment.Scope keptScope;
+        private long keptAddress = -1, keptBytes;
+        private int keptImages;
+
+        /**
+         * Column buffers for {@code images} images of input {@code x}, to be filled by this
+         * forward pass, or null when they would take more than {@link #KEEP_LIMIT_BYTES}.
+         */
+        PackedB[][] keep(MemorySegment x, int images) {
+            long perImage = PackedB.bytes(k, columns) * groups;
+            if (perImage * images > KEEP_LIMIT_BYTES) {
+                keptAddress = -1;
+                keptScope = null;
+                return null;
+            }
+            if (kept == null || kept.length < images) {
+                if (keptArena != null) keptArena.close();
+                keptArena = Arena.ofShared();
+                kept = new PackedB[images][groups];
+                MemorySegment all = keptArena.allocate(perImage * images, 64);
+                long each = PackedB.bytes(k, columns);
+                for (int b = 0; b < images; b++) {
+                    for (int i = 0; i < groups; i++) {
+                        kept[b][i] = PackedB.wrap(all.asSlice((b * groups + i) * each, each), k, columns);
+                    }
+                }
+            }
+            keptScope = x.scope();
+            keptAddress = x.address();
+            keptBytes = x.byteSize();
+            keptImages = images;
+            return kept;
+        }
+
+        /** The kept columns if the last forward pass packed them from {@code x}, else null. */
+        PackedB[][] keptFor(MemorySegment x, int images) {
+            // The scope tells a freed-and-reallocated address (a new arena) from the same tensor.
+            boolean same = keptAddress == x.address() && keptScope == x.scope() && keptBytes == x.byteSize()
+                    && keptImages == images;
+            return same ? kept : null;
+        }
+
+        void close() {
+            if (keptArena != null) keptArena.close();
         }
     }
+
+    /** Keep a layer's forward im2col columns for its backward pass up to this size (all images). */
+    private static final long KEEP_LIMIT_BYTES = 64L << 20;
 
     @Override
     public void linear(Tensor x, Tensor w, Tensor bias, Tensor out) {
@@ -364,6 +436,7 @@ final class SimdTrainingKernels implements TrainingKernels {
 
     @Override
     public void close() {
+        for (ConvLayer l : layers) l.close();
         for (GemmWorkspace g : perWorker) g.close();
         shared.close();
         scratch.close();

@@ -48,6 +48,21 @@ public final class PackedB {
         return new PackedB(dst, k, n);
     }
 
+    /**
+     * A k × n matrix that a {@link BPacker} already wrote, whole, at the start of {@code packed}
+     * (e.g. im2col columns kept from a convolution's forward pass for its backward pass). The
+     * caller keeps the memory alive and unchanged while the result is in use.
+     */
+    public static PackedB wrap(MemorySegment packed, int k, int n) {
+        Checks.positive("K", k);
+        Checks.positive("N", n);
+        if (packed.byteSize() < bytes(k, n)) {
+            throw new IllegalArgumentException("packed B of " + k + " x " + n + " needs " + bytes(k, n)
+                    + " bytes, got " + packed.byteSize());
+        }
+        return new PackedB(packed, k, n);
+    }
+
     /** Bytes of the packed form of a k × n matrix. */
     public static long bytes(int k, int n) {
         return (long) ((n + NR - 1) / NR) * NR * k * 4;

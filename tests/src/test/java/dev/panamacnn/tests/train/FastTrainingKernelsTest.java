@@ -72,6 +72,34 @@ class FastTrainingKernelsTest {
     }
 
     @Test
+    void backwardNeverUsesColumnsPackedFromAnotherInput() {
+        // The forward pass keeps its packed columns for the backward pass of the same input. A
+        // backward on a different input — here one in a new arena that may reuse the freed
+        // address, and one changed nowhere but in a second tensor of the same shape — must repack.
+        Conv2d conv = Conv2d.of(3, 4, 3);
+        Shape in = Shape.of(2, 3, 9, 9), out = conv.outputShape(in);
+        try (TrainingKernels fast = SimdTraining.create(1)) {
+            TrainingKernels ref = TrainingKernels.reference();
+            try (Arena first = Arena.ofShared()) {
+                Tensor x = Tensor.randomNormal(first, 1, 0f, 1f, in.dims());
+                Tensor w = Tensor.randomNormal(first, 2, 0f, 1f, conv.weightShape().dims());
+                fast.conv2d(x, w, null, conv.spec(), Tensor.allocate(first, out));
+            }
+            try (Arena second = Arena.ofShared()) {
+                Tensor x = Tensor.randomNormal(second, 3, 0f, 1f, in.dims());
+                Tensor other = Tensor.randomNormal(second, 4, 0f, 1f, in.dims());
+                Tensor w = Tensor.randomNormal(second, 2, 0f, 1f, conv.weightShape().dims());
+                Tensor dy = Tensor.randomNormal(second, 5, 0f, 1f, out.dims());
+                fast.conv2d(other, w, null, conv.spec(), Tensor.allocate(second, out));
+                Tensor dwFast = Tensor.zeros(second, conv.weightShape().dims()), dwRef = Tensor.zeros(second, conv.weightShape().dims());
+                fast.conv2dBackward(x, w, conv.spec(), dy, null, dwFast, null);
+                ref.conv2dBackward(x, w, conv.spec(), dy, null, dwRef, null);
+                Tolerance.forReduction(2L * out.dim(2) * out.dim(3), 1).assertClose("dw of a fresh input", dwRef, dwFast);
+            }
+        }
+    }
+
+    @Test
     void linearEqualsReference() {
         GradientCheckTest.qt(60).forAll(integers().between(1, 70), integers().between(1, 130), integers().between(1, 40),
                 integers().between(1, 3)).checkAssert((n, f, o, threads) -> {
