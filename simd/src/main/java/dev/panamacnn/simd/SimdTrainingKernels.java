@@ -1,5 +1,6 @@
 package dev.panamacnn.simd;
 
+import dev.panamacnn.core.Shape;
 import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.exec.WorkerPool;
 import dev.panamacnn.core.ops.Activation;
@@ -15,6 +16,7 @@ import dev.panamacnn.simd.gemm.PackedA;
 import dev.panamacnn.simd.gemm.PackedB;
 import dev.panamacnn.simd.gemm.Sgemm;
 import dev.panamacnn.simd.gemm.StridedBPacker;
+import dev.panamacnn.simd.kernels.NormKernels;
 import dev.panamacnn.simd.kernels.PoolKernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -401,6 +403,43 @@ final class SimdTrainingKernels implements TrainingKernels {
                     java.nio.ByteOrder.LITTLE_ENDIAN);
         }
         for (; i < n; i++) dxs.setAtIndex(F, i, xs.getAtIndex(F, i) > 0 ? dys.getAtIndex(F, i) : 0f);
+    }
+
+    /** Vectorized (NormKernels), one channel range per thread: channels are independent. */
+    @Override
+    public void batchNormTraining(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                  float eps, float momentum, Tensor out, Tensor saveMean, Tensor saveInvStd) {
+        if (x.rank() < 2 || !x.shape().equals(out.shape())) {
+            TrainingKernels.super.batchNormTraining(x, gamma, beta, runningMean, runningVar, eps, momentum, out,
+                    saveMean, saveInvStd);
+            return;
+        }
+        int n = x.dim(0), c = x.dim(1), inner = Math.toIntExact(x.shape().sizeFrom(2));
+        int slices = Math.min(c, pool.threads());
+        pool.run(slices, (t, worker) -> NormKernels.batchNormTraining(x.segment(), 0, gamma.segment(), 0,
+                beta.segment(), 0, runningMean.segment(), 0, runningVar.segment(), 0, out.segment(), 0,
+                saveMean == null ? null : saveMean.segment(), 0, saveInvStd == null ? null : saveInvStd.segment(), 0,
+                n, c, inner, eps, momentum, t * c / slices, (t + 1) * c / slices));
+    }
+
+    @Override
+    public void batchNormBackward(Tensor x, Tensor gamma, Tensor mean, Tensor invStd, Tensor dy, Tensor dx,
+                                  Tensor dgamma, Tensor dbeta) {
+        int c = x.rank() >= 2 ? x.dim(1) : 0;
+        Shape channels = Shape.of(Math.max(1, c));
+        boolean shapesOk = x.rank() >= 2 && dy.shape().equals(x.shape()) && (dx == null || dx.shape().equals(x.shape()))
+                && gamma.shape().equals(channels) && mean.shape().equals(channels) && invStd.shape().equals(channels)
+                && dgamma.shape().equals(channels) && dbeta.shape().equals(channels);
+        if (!shapesOk) { // the reference names what is wrong
+            TrainingKernels.super.batchNormBackward(x, gamma, mean, invStd, dy, dx, dgamma, dbeta);
+            return;
+        }
+        int n = x.dim(0), slices = Math.min(c, pool.threads());
+        long inner = x.shape().sizeFrom(2);
+        MemorySegment dxs = dx == null ? null : dx.segment();
+        pool.run(slices, (t, worker) -> BatchNormBackwardKernel.run(x.segment(), dy.segment(), dxs, gamma.segment(),
+                mean.segment(), invStd.segment(), dgamma.segment(), dbeta.segment(), n, c, inner,
+                t * c / slices, (t + 1) * c / slices));
     }
 
     @Override

@@ -72,6 +72,43 @@ class FastTrainingKernelsTest {
     }
 
     @Test
+    void batchNormTrainingForwardAndBackwardEqualReference() {
+        // [N, C] (BatchNorm1d) and [N, C, H, W] with planes below, at and above one vector, 1–3 threads.
+        GradientCheckTest.qt(80).forAll(integers().between(2, 5), integers().between(1, 7), integers().between(0, 19),
+                        integers().between(1, 3))
+                .checkAssert((n, c, side, threads) -> {
+                    Shape in = side == 0 ? Shape.of(n, c) : Shape.of(n, c, side, 1 + side % 5);
+                    long seed = 31L * n + 7L * c + side;
+                    try (Arena arena = Arena.ofShared(); TrainingKernels fast = SimdTraining.create(threads)) {
+                        TrainingKernels ref = TrainingKernels.reference();
+                        Tensor x = Tensor.randomNormal(arena, seed, 1f, 2f, in.dims());
+                        Tensor dy = Tensor.randomNormal(arena, seed + 1, 0f, 1f, in.dims());
+                        Tensor gamma = Tensor.randomNormal(arena, seed + 2, 1f, 0.5f, c);
+                        Tensor beta = Tensor.randomNormal(arena, seed + 3, 0f, 0.5f, c);
+                        Tensor[] r = batchNorm(ref, x, dy, gamma, beta, arena), f = batchNorm(fast, x, dy, gamma, beta, arena);
+                        long m = in.size() / c;
+                        String[] names = {"y", "running mean", "running var", "mean", "invStd", "dx", "dgamma", "dbeta"};
+                        for (int i = 0; i < names.length; i++) {
+                            Tolerance.forReduction(m, 2).assertClose("batch norm " + names[i] + " on " + in + ", "
+                                    + threads + " thread(s)", r[i], f[i]);
+                        }
+                    }
+                });
+    }
+
+    private static Tensor[] batchNorm(TrainingKernels k, Tensor x, Tensor dy, Tensor gamma, Tensor beta, Arena arena) {
+        int c = x.dim(1);
+        Tensor runMean = Tensor.full(arena, 0.5f, c), runVar = Tensor.full(arena, 2f, c);
+        Tensor y = Tensor.allocate(arena, x.shape()), mean = Tensor.allocate(arena, Shape.of(c));
+        Tensor invStd = Tensor.allocate(arena, Shape.of(c));
+        k.batchNormTraining(x, gamma, beta, runMean, runVar, 1e-5f, 0.1f, y, mean, invStd);
+        Tensor dx = Tensor.allocate(arena, x.shape());
+        Tensor dgamma = Tensor.full(arena, 0.25f, c), dbeta = Tensor.full(arena, -0.5f, c); // accumulated into
+        k.batchNormBackward(x, gamma, mean, invStd, dy, dx, dgamma, dbeta);
+        return new Tensor[] {y, runMean, runVar, mean, invStd, dx, dgamma, dbeta};
+    }
+
+    @Test
     void backwardNeverUsesColumnsPackedFromAnotherInput() {
         // The forward pass keeps its packed columns for the backward pass of the same input. A
         // backward on a different input — here one in a new arena that may reuse the freed
