@@ -215,7 +215,7 @@ final class DirectConvKernel implements Kernel {
         private void storeRow(float[] row, int oc0, int y) {
             MemorySegment ws = ctx.workspace();
             long plane = (long) oh * ow * Float.BYTES;
-            long image = (long) image() * o * plane;
+            long image = (long) this.image * o * plane;
             long out = op.out().byteOffset() + image + (long) y * ow * Float.BYTES;
             long res = op.residual() == null ? -1 : op.residual().byteOffset() + image + (long) y * ow * Float.BYTES;
             FloatVector lo = FloatVector.broadcast(S, min), hi = FloatVector.broadcast(S, max);
@@ -237,10 +237,6 @@ final class DirectConvKernel implements Kernel {
                     v.max(lo).min(hi).intoMemorySegment(ws, dst + at, NATIVE, tailMask);
                 }
             }
-        }
-
-        private int image() {
-            return image;
         }
     }
 

@@ -16,6 +16,7 @@ import dev.panamacnn.simd.gemm.PackedA;
 import dev.panamacnn.simd.gemm.PackedB;
 import dev.panamacnn.simd.gemm.Sgemm;
 import dev.panamacnn.simd.gemm.StridedBPacker;
+import dev.panamacnn.simd.kernels.BatchNormBackward;
 import dev.panamacnn.simd.kernels.NormKernels;
 import dev.panamacnn.simd.kernels.PoolKernels;
 import java.lang.foreign.Arena;
@@ -437,7 +438,7 @@ final class SimdTrainingKernels implements TrainingKernels {
         int n = x.dim(0), slices = Math.min(c, pool.threads());
         long inner = x.shape().sizeFrom(2);
         MemorySegment dxs = dx == null ? null : dx.segment();
-        pool.run(slices, (t, worker) -> BatchNormBackwardKernel.run(x.segment(), dy.segment(), dxs, gamma.segment(),
+        pool.run(slices, (t, worker) -> BatchNormBackward.run(x.segment(), dy.segment(), dxs, gamma.segment(),
                 mean.segment(), invStd.segment(), dgamma.segment(), dbeta.segment(), n, c, inner,
                 t * c / slices, (t + 1) * c / slices));
     }

@@ -5,6 +5,8 @@ import dev.panamacnn.core.Tensor;
 import dev.panamacnn.core.exec.WorkerPool;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -134,9 +136,9 @@ public final class CompiledModel implements AutoCloseable {
                     nanos[i][it] = System.nanoTime() - t0;
                 }
             }
-            List<StepTime> out = new java.util.ArrayList<>(c.runners.length);
+            List<StepTime> out = new ArrayList<>(c.runners.length);
             for (int i = 0; i < c.runners.length; i++) {
-                java.util.Arrays.sort(nanos[i]);
+                Arrays.sort(nanos[i]);
                 out.add(new StepTime(steps.get(i), nanos[i][iterations / 2] / 1e3));
             }
             return out;
