@@ -10,8 +10,10 @@ import dev.panamacnn.core.reference.EltwiseRef;
 import dev.panamacnn.core.reference.PoolRef;
 import dev.panamacnn.core.testing.Tolerance;
 import dev.panamacnn.simd.kernels.DepthwiseConvKernels;
+import dev.panamacnn.simd.kernels.DepthwisePadded;
 import dev.panamacnn.simd.kernels.PoolKernels;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,6 +54,8 @@ public class SimdKernelsBenchmark {
         Conv2dSpec spec;
         Arena arena;
         Tensor x, w, b, out, refOut;
+        DepthwisePadded.Geometry geometry;
+        MemorySegment scratch;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -69,6 +73,23 @@ public class SimdKernelsBenchmark {
             reference();
             simd();
             Tolerance.forReduction(10, 0.3).assertClose("depthwise " + layer, refOut, out);
+            if (DepthwisePadded.applies(spec)) {
+                geometry = new DepthwisePadded.Geometry(h, h, spec);
+                scratch = arena.allocate(geometry.scratchBytes(), 64);
+                out.segment().fill((byte) 0);
+                padded();
+                Tolerance.forReduction(10, 0.3).assertClose("depthwise padded " + layer, refOut, out);
+            }
+        }
+
+        /** The padded-plane kernel (stride 1 only; stride 2 runs the row kernels as in the backend). */
+        void padded() {
+            if (geometry == null) {
+                simd();
+                return;
+            }
+            DepthwisePadded.run(x.segment(), 0, w.segment(), b.segment(), out.segment(), 0, c, geometry,
+                    0f, 6f, 0, c, scratch, 0);
         }
 
         void reference() {
@@ -129,6 +150,12 @@ public class SimdKernelsBenchmark {
     public Tensor depthwise3x3Reference(Depthwise s) {
         s.reference();
         return s.refOut;
+    }
+
+    @Benchmark
+    public Tensor depthwise3x3Padded(Depthwise s) {
+        s.padded();
+        return s.out;
     }
 
     @Benchmark

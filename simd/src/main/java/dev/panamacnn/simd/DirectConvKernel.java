@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -228,13 +229,15 @@ final class DirectConvKernel implements Kernel {
                     FloatVector v = FloatVector.fromArray(S, row, x * NR + j, PIXEL_GATHER, 0).add(b);
                     long at = (long) x * Float.BYTES;
                     if (res >= 0) v = v.add(FloatVector.fromMemorySegment(S, ws, rs + at, NATIVE));
-                    v.max(lo).min(hi).intoMemorySegment(ws, dst + at, NATIVE);
+                    v = v.blend(lo, v.compare(VectorOperators.LE, lo)); // clamp by blends (see Vec)
+                    v.blend(hi, v.compare(VectorOperators.GE, hi)).intoMemorySegment(ws, dst + at, NATIVE);
                 }
                 if (full < ow) {
                     FloatVector v = FloatVector.fromArray(S, row, full * NR + j, PIXEL_GATHER, 0).add(b);
                     long at = (long) full * Float.BYTES;
                     if (res >= 0) v = v.add(FloatVector.fromMemorySegment(S, ws, rs + at, NATIVE, tailMask));
-                    v.max(lo).min(hi).intoMemorySegment(ws, dst + at, NATIVE, tailMask);
+                    v = v.blend(lo, v.compare(VectorOperators.LE, lo)); // clamp by blends (see Vec)
+                    v.blend(hi, v.compare(VectorOperators.GE, hi)).intoMemorySegment(ws, dst + at, NATIVE, tailMask);
                 }
             }
         }
@@ -247,31 +250,5 @@ final class DirectConvKernel implements Kernel {
     @Override
     public void close() {
         arena.close();
-    }
-
-    /**
-     * One zero-padded input buffer per execution context, shared by every direct conv in it
-     * (they run one after another) and sized for the largest. Kernels reserve at bind time; the
-     * memory is allocated at the first run, after every kernel of the context has reserved.
-     */
-    static final class PaddedPlanes implements AutoCloseable {
-        private final Arena arena = Arena.ofShared();
-        private long bytes;
-        private MemorySegment segment;
-
-        void reserve(long b) {
-            if (segment != null && b > segment.byteSize()) throw new IllegalStateException("reserved after first use");
-            bytes = Math.max(bytes, b);
-        }
-
-        MemorySegment segment() {
-            if (segment == null) segment = arena.allocate(Math.max(64, bytes), 64);
-            return segment;
-        }
-
-        @Override
-        public void close() {
-            arena.close();
-        }
     }
 }

@@ -49,6 +49,7 @@ public final class SimdBackend implements Backend {
     public Kernel conv(Ops.Conv op) {
         int c = op.input().dim(1), o = op.output().dim(1);
         boolean depthwise = op.spec().groups() == c && c == o;
+        if (DepthwiseConvKernel.supports(op)) return new DepthwiseConvKernel(op);
         if (depthwise && op.residual() == null) return RangeKernels.depthwise(op);
         return prefersDirect(op, convAlgorithm) ? new DirectConvKernel(op) : new ConvGemmKernel(op);
     }

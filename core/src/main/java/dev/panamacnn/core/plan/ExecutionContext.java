@@ -50,6 +50,18 @@ public final class ExecutionContext implements AutoCloseable {
         return type.cast(resources.computeIfAbsent(type, k -> factory.get()));
     }
 
+    /**
+     * A resource that a kernel created with {@link #resource} at bind time, for use while running:
+     * a plain lookup that allocates nothing and is safe from every worker thread.
+     *
+     * @throws IllegalStateException if no kernel created it
+     */
+    public <T extends AutoCloseable> T boundResource(Class<T> type) {
+        Object r = resources.get(type);
+        if (r == null) throw new IllegalStateException(type.getSimpleName() + " was not created at bind time");
+        return type.cast(r);
+    }
+
     @Override
     public void close() {
         for (AutoCloseable r : resources.values()) {

@@ -105,7 +105,8 @@ final class TileOps {
                     long ro = ep.residualOffset + (i0 + r) * ep.residualRowStride + j0 + v;
                     x = x.add(FloatVector.fromMemorySegment(S, ep.residual, ro * 4, NATIVE));
                 }
-                x.max(ep.lo).min(ep.hi).intoMemorySegment(c, o, NATIVE);
+                x = x.blend(ep.lo, x.compare(VectorOperators.LE, ep.lo)); // clamp by blends (see Vec)
+                x.blend(ep.hi, x.compare(VectorOperators.GE, ep.hi)).intoMemorySegment(c, o, NATIVE);
             }
         }
     }
@@ -146,13 +147,15 @@ final class TileOps {
             for (; j + L <= cols; j += L) {
                 FloatVector x = FloatVector.fromMemorySegment(S, c, (ci + j) * 4, NATIVE);
                 if (ep.rowBias != null) x = x.add(rb);
-                x.max(ep.lo).min(ep.hi).intoMemorySegment(c, (ci + j) * 4, NATIVE);
+                x = x.blend(ep.lo, x.compare(VectorOperators.LE, ep.lo)); // clamp by blends (see Vec)
+                x.blend(ep.hi, x.compare(VectorOperators.GE, ep.hi)).intoMemorySegment(c, (ci + j) * 4, NATIVE);
             }
             if (j < cols && (ci + j + L) * 4 <= c.byteSize()) {
                 VectorMask<Float> m = IOTA.compare(VectorOperators.LT, cols - j);
                 FloatVector x = FloatVector.fromMemorySegment(S, c, (ci + j) * 4, NATIVE, m);
                 if (ep.rowBias != null) x = x.add(rb);
-                x.max(ep.lo).min(ep.hi).intoMemorySegment(c, (ci + j) * 4, NATIVE, m);
+                x = x.blend(ep.lo, x.compare(VectorOperators.LE, ep.lo)); // clamp by blends (see Vec)
+                x.blend(ep.hi, x.compare(VectorOperators.GE, ep.hi)).intoMemorySegment(c, (ci + j) * 4, NATIVE, m);
                 j = cols;
             }
             for (; j < cols; j++) {

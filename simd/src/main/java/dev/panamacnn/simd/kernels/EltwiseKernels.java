@@ -52,13 +52,15 @@ public final class EltwiseKernels {
         for (; i + L <= to; i += L) {
             FloatVector v = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER)
                     .add(FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER));
-            v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER);
+            v = v.blend(vlo, v.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
+            v.blend(vhi, v.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, yb + i * 4, ORDER);
         }
         if (i < to && fits(a, ab + i * 4) && fits(b, bb + i * 4) && fits(y, yb + i * 4)) {
             VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector v = FloatVector.fromMemorySegment(F, a, ab + i * 4, ORDER, m)
                     .add(FloatVector.fromMemorySegment(F, b, bb + i * 4, ORDER, m));
-            v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            v = v.blend(vlo, v.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
+            v.blend(vhi, v.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, yb + i * 4, ORDER, m);
             return;
         }
         Tails.addClamp(a, ab, b, bb, y, yb, i, to, lo, hi);
@@ -75,12 +77,14 @@ public final class EltwiseKernels {
         long i = from;
         for (; i + L <= to; i += L) {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER);
-            v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER);
+            v = v.blend(vlo, v.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
+            v.blend(vhi, v.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, yb + i * 4, ORDER);
         }
         if (i < to && fits(x, xb + i * 4) && fits(y, yb + i * 4)) {
             VectorMask<Float> m = IOTA.compare(LT, to - i);
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m);
-            v.max(vlo).min(vhi).intoMemorySegment(y, yb + i * 4, ORDER, m);
+            v = v.blend(vlo, v.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
+            v.blend(vhi, v.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, yb + i * 4, ORDER, m);
             return;
         }
         Tails.clamp(x, xb, y, yb, i, to, lo, hi);
@@ -133,13 +137,17 @@ public final class EltwiseKernels {
         long i = from;
         for (; i + L <= to; i += L) {
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER);
-            FloatVector h = v.fma(va, vb).max(zero).min(one);
+            FloatVector h = v.fma(va, vb);
+            h = h.blend(zero, h.compare(VectorOperators.LE, zero)); // clamp by blends (see Vec)
+            h = h.blend(one, h.compare(VectorOperators.GE, one));
             (times ? h.mul(v) : h).intoMemorySegment(y, yb + i * 4, ORDER);
         }
         if (i < to) {
             VectorMask<Float> m = F.indexInRange(0L, to - i);
             FloatVector v = FloatVector.fromMemorySegment(F, x, xb + i * 4, ORDER, m);
-            FloatVector h = v.fma(va, vb).max(zero).min(one);
+            FloatVector h = v.fma(va, vb);
+            h = h.blend(zero, h.compare(VectorOperators.LE, zero)); // clamp by blends (see Vec)
+            h = h.blend(one, h.compare(VectorOperators.GE, one));
             (times ? h.mul(v) : h).intoMemorySegment(y, yb + i * 4, ORDER, m);
         }
     }

@@ -108,7 +108,8 @@ public final class NormKernels {
             FloatVector sc = FloatVector.fromMemorySegment(F, scale, (sAt + k) * 4, ORDER);
             FloatVector sh = FloatVector.fromMemorySegment(F, shift, (hAt + k) * 4, ORDER);
             FloatVector v = FloatVector.fromMemorySegment(F, x, (xAt + k) * 4, ORDER).fma(sc, sh);
-            v.max(vlo).min(vhi).intoMemorySegment(y, (yAt + k) * 4, ORDER);
+            v = v.blend(vlo, v.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
+            v.blend(vhi, v.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, (yAt + k) * 4, ORDER);
         }
         if (k == n) return;
         if (fits(scale, (sAt + k) * 4) && fits(shift, (hAt + k) * 4) && fits(x, (xAt + k) * 4)
@@ -117,7 +118,8 @@ public final class NormKernels {
             FloatVector sc = FloatVector.fromMemorySegment(F, scale, (sAt + k) * 4, ORDER, m);
             FloatVector sh = FloatVector.fromMemorySegment(F, shift, (hAt + k) * 4, ORDER, m);
             FloatVector v = FloatVector.fromMemorySegment(F, x, (xAt + k) * 4, ORDER, m).fma(sc, sh);
-            v.max(vlo).min(vhi).intoMemorySegment(y, (yAt + k) * 4, ORDER, m);
+            v = v.blend(vlo, v.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
+            v.blend(vhi, v.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, (yAt + k) * 4, ORDER, m);
             return;
         }
         Tails.affine(x, xAt * 4, scale, sAt * 4, shift, hAt * 4, y, yAt * 4, k, n, lo, hi);
@@ -137,12 +139,14 @@ public final class NormKernels {
             int k = 0;
             for (; k < bound; k += L) {
                 FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER).fma(sc, sh);
-                v.max(vlo).min(vhi).intoMemorySegment(y, yb + k * 4L, ORDER);
+                v = v.blend(vlo, v.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
+                v.blend(vhi, v.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, yb + k * 4L, ORDER);
             }
             if (k < inner && fits(x, xb + k * 4L) && fits(y, yb + k * 4L)) {
                 VectorMask<Float> m = IOTA.compare(LT, inner - k);
                 FloatVector v = FloatVector.fromMemorySegment(F, x, xb + k * 4L, ORDER, m).fma(sc, sh);
-                v.max(vlo).min(vhi).intoMemorySegment(y, yb + k * 4L, ORDER, m);
+                v = v.blend(vlo, v.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
+                v.blend(vhi, v.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, yb + k * 4L, ORDER, m);
                 continue;
             }
             Tails.scaleShift(x, xb, y, yb, k, inner, scale.getAtIndex(JAVA_FLOAT, scaleOff + c),

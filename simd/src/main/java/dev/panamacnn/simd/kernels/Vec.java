@@ -24,6 +24,12 @@ import jdk.incubator.vector.VectorSpecies;
  * the helpers that remain take and return only scalars and segments. Vector constants are not
  * kept in {@code static final} fields either (a constant box flowing into a loop phi was
  * materialised: the loop allocated); only the permutation indexes below, used as operands, are.
+ *
+ * <p><b>Clamps are written as blends</b>, {@code v = v.blend(lo, v.compare(LE, lo))} and the
+ * same with {@code GE, hi}, not as {@code v.max(lo).min(hi)}: C2 expands a float vector max or
+ * min into a sequence that reproduces {@code Math.max}'s NaN and signed-zero rules, and on a
+ * 3×3 depthwise plane the clamp cost as much as the nine FMAs (7.6 against 4.5 ns per vector).
+ * The blends give the same results: NaN compares false and stays NaN, −0 ≤ 0 becomes +0.
  */
 final class Vec {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

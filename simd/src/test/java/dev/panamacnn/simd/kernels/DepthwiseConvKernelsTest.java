@@ -93,6 +93,43 @@ class DepthwiseConvKernelsTest {
             Tolerance.forReduction(taps + 1, Fixtures.rms(xd) * Fixtures.rms(wd) + (k.bias ? 0.5 : 0))
                     .assertClose("depthwiseConv2d", expected, out.read());
             out.assertGuardsIntact("output");
+            if (DepthwisePadded.applies(s)) checkPadded(k, arena, xd, wd, bd, expected, Tolerance.forReduction(taps + 1,
+                    Fixtures.rms(xd) * Fixtures.rms(wd) + (k.bias ? 0.5 : 0)));
+        }
+    }
+
+    /** The padded-plane kernel (stride 1) on the same case, planes split the same way. */
+    private static void checkPadded(Case k, Arena arena, float[] xd, float[] wd, float[] bd, float[] expected,
+                                    Tolerance tolerance) {
+        float lo = CLAMPS[k.clamp][0], hi = CLAMPS[k.clamp][1];
+        var g = new DepthwisePadded.Geometry(k.h, k.w, k.spec);
+        Placed in = Placed.of(arena, xd, k.xOff);
+        Placed out = Placed.empty(arena, expected.length, k.yOff);
+        var weights = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_FLOAT, wd);
+        var bias = arena.allocateFrom(java.lang.foreign.ValueLayout.JAVA_FLOAT, k.bias ? bd : new float[k.c]);
+        var scratch = arena.allocate(g.scratchBytes() + 64, 64);
+        int[] bounds = {k.cut2, k.planes(), k.cut1, k.cut2, 0, k.cut1};
+        for (int r = 0; r < bounds.length; r += 2) {
+            scratch.fill((byte) 0x7f); // stale contents from another layer must not leak into the halo
+            DepthwisePadded.run(in.segment(), in.offset(), weights, bias, out.segment(), out.offset(), k.c, g, lo, hi,
+                    bounds[r], bounds[r + 1], scratch, 64);
+        }
+        tolerance.assertClose("DepthwisePadded", expected, out.read());
+        out.assertGuardsIntact("padded output");
+    }
+
+    @Test
+    void paddedKernelRejectsShortSegments() {
+        try (Arena arena = Arena.ofConfined()) {
+            Conv2dSpec dw = Conv2dSpec.of(3).padding(1).groups(2);
+            var g = new DepthwisePadded.Geometry(8, 8, dw);
+            var seg = arena.allocate(4096);
+            var small = arena.allocate(64);
+            assertThrows(IndexOutOfBoundsException.class, () -> DepthwisePadded.run(seg, 0, seg, seg, seg, 0, 2, g,
+                    0f, 6f, 0, 2, small, 0)); // scratch too small
+            assertThrows(IndexOutOfBoundsException.class, () -> DepthwisePadded.run(small, 0, seg, seg, seg, 0, 2, g,
+                    0f, 6f, 0, 2, arena.allocate(g.scratchBytes()), 0)); // input too small
+            assertThrows(IllegalArgumentException.class, () -> new DepthwisePadded.Geometry(8, 8, dw.stride(2)));
         }
     }
 
