@@ -9,9 +9,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Depthwise convolution (groups = input = output channels) with fused bias and clamp, split by
- * planes across the pool: each worker pads one plane at a time into its slice of the context's
- * {@link PaddedPlanes} and convolves it there ({@link DepthwisePadded}).
+ * Depthwise convolution (groups = input = output channels, strides 1 or 2) with fused bias and
+ * clamp, split by planes across the pool: each worker copies one plane at a time into zero-padded
+ * phase planes in its slice of the context's {@link PaddedPlanes} and convolves it there
+ * ({@link DepthwisePadded}). Other strides take the row kernels ({@code RangeKernels.depthwise}).
  */
 final class DepthwiseConvKernel extends RangeKernel {
     private final Ops.Conv op;

@@ -12,7 +12,6 @@ import static jdk.incubator.vector.VectorOperators.LT;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
 
 /**
@@ -84,8 +83,7 @@ final class Depthwise3x3 {
                             .fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 2)), row);
                     acc = acc.add(row);
                 }
-                acc = acc.blend(vlo, acc.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
-                acc.blend(vhi, acc.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, yRow + 4L * j0, ORDER);
+                acc.max(vlo).min(vhi).intoMemorySegment(y, yRow + 4L * j0, ORDER);
                 if (j0 + L >= jEnd) break;
             }
         }
@@ -119,8 +117,7 @@ final class Depthwise3x3 {
                     row = ODD.selectFrom(pa, pb).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wk + 2)), row);
                     acc = acc.add(row);
                 }
-                acc = acc.blend(vlo, acc.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
-                acc.blend(vhi, acc.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, yRow + 4L * j0, ORDER);
+                acc.max(vlo).min(vhi).intoMemorySegment(y, yRow + 4L * j0, ORDER);
                 if (j0 + L >= jEnd) break;
             }
         }
@@ -146,8 +143,7 @@ final class Depthwise3x3 {
                 acc = FloatVector.fromMemorySegment(F, x, row + 4, ORDER)
                         .fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
             }
-            acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo)); // clamp by blends (see Vec)
-            acc.blend(hi, acc.compare(VectorOperators.GE, hi)).intoMemorySegment(y, yRow * 4, ORDER);
+            acc.max(lo).min(hi).intoMemorySegment(y, yRow * 4, ORDER);
         }
     }
 
@@ -169,8 +165,7 @@ final class Depthwise3x3 {
                 acc = v.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
                 acc = v.slice(1).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
             }
-            acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo)); // clamp by blends (see Vec)
-            acc.blend(hi, acc.compare(VectorOperators.GE, hi)).intoMemorySegment(y, (yRow + wd - L) * 4, ORDER);
+            acc.max(lo).min(hi).intoMemorySegment(y, (yRow + wd - L) * 4, ORDER);
         }
     }
 
@@ -193,8 +188,7 @@ final class Depthwise3x3 {
                 acc = EVEN.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
                 acc = odd.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
             }
-            acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo)); // clamp by blends (see Vec)
-            acc.blend(hi, acc.compare(VectorOperators.GE, hi)).intoMemorySegment(y, yRow * 4, ORDER);
+            acc.max(lo).min(hi).intoMemorySegment(y, yRow * 4, ORDER);
         }
     }
 
@@ -220,8 +214,7 @@ final class Depthwise3x3 {
             acc = v.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
             acc = v.slice(1).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
         }
-        acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo)); // clamp by blends (see Vec)
-        acc.blend(hi, acc.compare(VectorOperators.GE, hi)).intoMemorySegment(y, yRow * 4, ORDER, inRow);
+        acc.max(lo).min(hi).intoMemorySegment(y, yRow * 4, ORDER, inRow);
     }
 
     /** All of one output row of {@code ow} when an input row fits two vectors (stride 2). */
@@ -244,8 +237,7 @@ final class Depthwise3x3 {
             acc = EVEN.selectFrom(a, c).fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 1)), acc);
             acc = odd.fma(FloatVector.broadcast(F, w.getAtIndex(JAVA_FLOAT, wc + 3 * p + 2)), acc);
         }
-        acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo)); // clamp by blends (see Vec)
-        acc.blend(hi, acc.compare(VectorOperators.GE, hi)).intoMemorySegment(y, yRow * 4, ORDER, IOTA.compare(LT, ow));
+        acc.max(lo).min(hi).intoMemorySegment(y, yRow * 4, ORDER, IOTA.compare(LT, ow));
     }
 
     /**

@@ -14,7 +14,6 @@ import static jdk.incubator.vector.VectorOperators.LT;
 import dev.panamacnn.core.ops.Conv2dSpec;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
 
 /**
@@ -152,8 +151,7 @@ public final class DepthwiseConvKernels {
                 }
             }
         }
-        acc = acc.blend(lo, acc.compare(VectorOperators.LE, lo)); // clamp by blends (see Vec)
-        acc.blend(hi, acc.compare(VectorOperators.GE, hi)).intoMemorySegment(y, (yRow + j0) * 4, ORDER);
+        acc.max(lo).min(hi).intoMemorySegment(y, (yRow + j0) * 4, ORDER);
     }
 
     /**
@@ -203,8 +201,7 @@ public final class DepthwiseConvKernels {
             // Store only the masked ranges: the interior keeps the unmasked path's values.
             FloatVector out = IOTA.add(start);
             VectorMask<Float> keep = out.compare(LT, jLo).or(out.compare(GE, vecEnd)).and(out.compare(LT, ow));
-            acc = acc.blend(vlo, acc.compare(VectorOperators.LE, vlo)); // clamp by blends (see Vec)
-            acc.blend(vhi, acc.compare(VectorOperators.GE, vhi)).intoMemorySegment(y, (yRow + start) * 4, ORDER, keep);
+            acc.max(vlo).min(vhi).intoMemorySegment(y, (yRow + start) * 4, ORDER, keep);
             j0 = start + L;
         }
     }

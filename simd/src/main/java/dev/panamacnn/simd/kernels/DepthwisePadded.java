@@ -1,8 +1,10 @@
 package dev.panamacnn.simd.kernels;
 
+import static dev.panamacnn.simd.kernels.Vec.EVEN;
 import static dev.panamacnn.simd.kernels.Vec.F;
 import static dev.panamacnn.simd.kernels.Vec.IOTA;
 import static dev.panamacnn.simd.kernels.Vec.L;
+import static dev.panamacnn.simd.kernels.Vec.ODD;
 import static dev.panamacnn.simd.kernels.Vec.ORDER;
 import static dev.panamacnn.simd.kernels.Vec.fits;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
@@ -15,80 +17,92 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * Stride-1 depthwise 2-D convolution (channel multiplier 1) computed from a zero-padded copy of
- * each plane, with a fused per-channel bias and clamp: any kernel size, padding and dilation.
- * Equals {@link dev.panamacnn.core.reference.ConvRef#conv2d} with {@code groups == channels}
- * followed by {@code min(max(y, lo), hi)}, within {@code Tolerance.forReduction(kH·kW + 1, |x|·|w|)}.
+ * Depthwise 2-D convolution (channel multiplier 1) with strides 1 or 2 (each direction), any
+ * kernel size, padding and dilation, computed from zero-padded "phase planes" of each input
+ * plane, with a fused per-channel bias and clamp. Equals
+ * {@link dev.panamacnn.core.reference.ConvRef#conv2d} with {@code groups == channels} followed
+ * by {@code min(max(y, lo), hi)}, within {@code Tolerance.forReduction(kH·kW + 1, |x|·|w|)}.
  *
- * <p><b>Why a padded copy.</b> Once a plane sits in a buffer with its halo zeroed, every tap
+ * <p><b>Why padded copies.</b> Once a plane sits in a buffer with its halo zeroed, every tap
  * of every output is a plain load at a constant offset: no edge cases, no masks, no row
  * branches. The copy costs one load and store per input element against kH·kW FMAs per
  * output, and the buffer (one plane) stays in L1/L2.
  *
- * <p><b>Flat planes.</b> With the padded plane's row pitch P, output (i, j) is
- * {@code Σ w[p][q] · pad[(i·P + j) + p·dh·P + q·dw]}: a 1-D convolution over the flat index
- * i·P + j. Vectors therefore run along the whole plane, across row ends (the P − ow columns
- * per row that belong to no output are computed and dropped), so a 7×7 plane is 4 vectors
- * instead of 7 one-row vectors with 7 lanes used. They are written to an output scratch plane
- * of the same pitch, whose valid columns are then copied to the output rows.
+ * <p><b>Phase planes.</b> With strides sh × sw the padded plane is split into sh·sw planes by
+ * (row mod sh, column mod sw) — for stride 2 the copy de-interleaves each row with one
+ * permute per 16 outputs. Output (i, j)'s tap (p, q) reads padded (sh·i + p·dh, sw·j + q·dw),
+ * which is phase plane ((p·dh) mod sh, (q·dw) mod sw) at (i + p·dh div sh, j + q·dw div sw).
+ * With the phase planes' row pitch P, that is {@code plane[(i·P + j) + constant]}: a 1-D
+ * convolution over the flat index i·P + j, for either stride. Vectors therefore run along
+ * the whole plane, across row ends (the P − ow columns per row that belong to no output are
+ * computed and dropped), so a 7×7 output is 4 vectors, not 7 one-row vectors with 7 lanes
+ * used. They go to an output scratch plane of pitch P, whose valid columns are then copied to
+ * the output rows.
  *
  * <p>3×3 kernels (MobileNet) take {@link DepthwisePadded3x3}, weights in registers; other
  * kernels loop over the taps, four output vectors at a time (four independent FMA chains hide
  * the FMA latency; a last group of fewer repeats its last vector: same values, same place).
- * Stride 2 is not handled here: the row-wise kernels of {@link DepthwiseConvKernels} measured
- * faster for it than a padded copy with de-interleaving permutes.
  * Every method takes and returns scalars only, so no vector crosses a call (see {@link Vec}).
  */
 public final class DepthwisePadded {
     private DepthwisePadded() {}
 
-    /** Whether the geometry is handled: stride 1 both ways (any kernel size, padding, dilation). */
+    /** Whether the geometry is handled: strides 1 or 2 in each direction (any kernel, padding, dilation). */
     public static boolean applies(Conv2dSpec spec) {
-        return spec.strideW() == 1 && spec.strideH() == 1;
+        return (spec.strideH() == 1 || spec.strideH() == 2) && (spec.strideW() == 1 || spec.strideW() == 2);
     }
 
-    /** The per-layer constants: pitch, tap offsets and the per-worker scratch size. */
+    /** The per-layer constants: phase-plane pitch and size, tap offsets, the per-worker scratch size. */
     public static final class Geometry {
-        final int h, w, oh, ow, pt, pl;
+        final int h, w, oh, ow, sh, sw, pt, pl;
         final boolean threeByThree;
-        /** Row pitch of the padded plane and of the output scratch, in floats. */
+        /** Row pitch of each phase plane and of the output scratch, in floats. */
         final int pitch;
-        /** Rows of the padded plane; how many of its rows and columns hold input. */
-        final int paddedRows, copyRows, copyCols;
+        /** Floats per phase plane (the planes lie one after another). */
+        final long planeFloats;
+        /** Input rows that the convolution reads (a prefix of the plane). */
+        final int copyRows;
         /** Output vectors per (flat) plane. */
         final int vectors;
-        /** Byte offset of each tap from an output vector's input base. */
+        /** Byte offset of each tap, phase plane included, from an output vector's base. */
         final int[] tapBytes;
         final long padFloats, outFloats;
 
         public Geometry(int h, int w, Conv2dSpec s) {
-            if (!applies(s)) throw new IllegalArgumentException("stride must be 1, got " + s.strideH() + "x" + s.strideW());
+            if (!applies(s)) throw new IllegalArgumentException("strides must be 1 or 2, got " + s.strideH() + "x" + s.strideW());
             this.h = h;
             this.w = w;
             oh = s.outH(h);
             ow = s.outW(w);
             if (oh < 1 || ow < 1) throw new IllegalArgumentException("empty output " + oh + "x" + ow + " for " + h + "x" + w + " " + s);
+            sh = s.strideH();
+            sw = s.strideW();
             pt = s.padTop();
             pl = s.padLeft();
             int kh = s.kernelH(), kw = s.kernelW(), dh = s.dilationH(), dw = s.dilationW();
-            threeByThree = kh == 3 && kw == 3 && dh == 1 && dw == 1;
-            pitch = pl + w + s.padRight();
-            paddedRows = oh + (kh - 1) * dh;
+            threeByThree = kh == 3 && kw == 3;
+            int paddedRows = (oh - 1) * sh + (kh - 1) * dh + 1, paddedCols = pl + w + s.padRight();
+            pitch = (paddedCols + sw - 1) / sw;
+            int planeRows = (paddedRows + sh - 1) / sh;
             copyRows = Math.max(0, Math.min(h, paddedRows - pt));
-            copyCols = Math.max(0, Math.min(w, pitch - pl));
             vectors = (int) (((long) oh * pitch + L - 1) / L);
+            // The furthest tap inside a phase plane; the last vector reads one vector from there.
+            long furthest = (long) ((kh - 1) * dh / sh) * pitch + (kw - 1) * dw / sw;
+            planeFloats = (Math.max((long) planeRows * pitch, (long) vectors * L + furthest) + L - 1) / L * L;
+            padFloats = planeFloats * sh * sw;
+            outFloats = (long) vectors * L + L; // + one vector: the last row's tail is read whole
+            if (padFloats + outFloats > Integer.MAX_VALUE / 4) throw new IllegalArgumentException("plane too large: " + h + "x" + w);
             tapBytes = new int[kh * kw];
             for (int p = 0; p < kh; p++) {
-                for (int q = 0; q < kw; q++) tapBytes[p * kw + q] = 4 * (p * dh * pitch + q * dw);
+                for (int q = 0; q < kw; q++) {
+                    int r = p * dh, c = q * dw;
+                    long phase = (long) (r % sh) * sw + c % sw;
+                    tapBytes[p * kw + q] = (int) (4 * (phase * planeFloats + (long) (r / sh) * pitch + c / sw));
+                }
             }
-            // The last vector reads from its base + the furthest tap, one vector long.
-            long reach = (long) vectors * L + tapBytes[tapBytes.length - 1] / 4;
-            padFloats = (Math.max((long) paddedRows * pitch, reach) + L - 1) / L * L;
-            outFloats = (long) vectors * L + L; // + one vector: the last row's tail is read whole
-            if (padFloats + outFloats > Integer.MAX_VALUE) throw new IllegalArgumentException("plane too large: " + h + "x" + w);
         }
 
-        /** Scratch bytes one worker needs: the padded plane, then the output plane. */
+        /** Scratch bytes one worker needs: the phase planes, then the output plane. */
         public long scratchBytes() {
             return (padFloats + outFloats) * 4;
         }
@@ -119,7 +133,7 @@ public final class DepthwisePadded {
             float b = bias.getAtIndex(JAVA_FLOAT, c);
             long wc = (long) c * taps * 4;
             if (g.threeByThree) {
-                DepthwisePadded3x3.flat(scratch, pad, 4L * g.pitch, g.vectors, w, wc, b, lo, hi, scratch, out);
+                DepthwisePadded3x3.flat(scratch, pad, g.tapBytes, g.vectors, w, wc, b, lo, hi, scratch, out);
             } else {
                 anyKernel(scratch, pad, out, g, w, wc, b, lo, hi);
             }
@@ -160,23 +174,66 @@ public final class DepthwisePadded {
         c3.blend(hi, c3.compare(VectorOperators.GE, hi)).intoMemorySegment(s, d3, ORDER);
     }
 
-    /** Copies the input rows the convolution reads into the padded plane, inside its zero halo. */
+    /** Copies the input rows the convolution reads into the phase planes, inside their zero halo. */
     private static void copyIn(MemorySegment x, long src, Geometry g, MemorySegment pad, long padOff) {
-        int cols = g.copyCols, full = cols / L * L;
-        VectorMask<Float> tail = IOTA.compare(LT, cols - full);
-        long dst = padOff + 4L * ((long) g.pt * g.pitch + g.pl);
-        for (int r = 0; r < g.copyRows; r++) {
-            long s = src + 4L * r * g.w, d = dst + 4L * r * g.pitch;
-            for (int j = 0; j < full; j += L) {
-                FloatVector.fromMemorySegment(F, x, s + 4L * j, ORDER).intoMemorySegment(pad, d + 4L * j, ORDER);
-            }
-            if (full == cols) continue;
-            if (fits(x, s + 4L * full)) { // lanes past the row are read (inside the segment) and not stored
-                FloatVector.fromMemorySegment(F, x, s + 4L * full, ORDER).intoMemorySegment(pad, d + 4L * full, ORDER, tail);
-            } else {
-                for (int j = full; j < cols; j++) pad.set(JAVA_FLOAT, d + 4L * j, x.get(JAVA_FLOAT, s + 4L * j));
+        long planeBytes = 4 * g.planeFloats;
+        for (int y = 0; y < g.copyRows; y++) {
+            int r = y + g.pt; // padded row
+            long row = padOff + (r % g.sh) * g.sw * planeBytes + 4L * (r / g.sh) * g.pitch;
+            long s = src + 4L * y * g.w;
+            if (g.sw == 1) {
+                copyRow(x, s, g.w, pad, row + 4L * g.pl);
+            } else { // padded column c = x + pl goes to phase c mod 2, column c div 2
+                long even = row + (g.pl & 1) * planeBytes + 4L * (g.pl >> 1);
+                long odd = row + ((g.pl + 1) & 1) * planeBytes + 4L * ((g.pl + 1) >> 1);
+                deinterleaveRow(x, s, g.w, pad, even, odd);
             }
         }
+    }
+
+    /** {@code n} floats from x at byte {@code s} to {@code pad} at byte {@code d}. */
+    private static void copyRow(MemorySegment x, long s, int n, MemorySegment pad, long d) {
+        int full = n / L * L;
+        for (int j = 0; j < full; j += L) {
+            FloatVector.fromMemorySegment(F, x, s + 4L * j, ORDER).intoMemorySegment(pad, d + 4L * j, ORDER);
+        }
+        if (full == n) return;
+        if (fits(x, s + 4L * full)) { // lanes past the row are read (inside the segment) and not stored
+            FloatVector.fromMemorySegment(F, x, s + 4L * full, ORDER)
+                    .intoMemorySegment(pad, d + 4L * full, ORDER, IOTA.compare(LT, n - full));
+        } else {
+            for (int j = full; j < n; j++) pad.set(JAVA_FLOAT, d + 4L * j, x.get(JAVA_FLOAT, s + 4L * j));
+        }
+    }
+
+    /**
+     * The even-indexed of {@code n} floats from x at byte {@code s} to {@code even}, the odd-indexed
+     * to {@code odd}: whole vectors here, the rest in {@link #deinterleaveTail} (with the masked
+     * stores in this loop C2 left its plain stores as calls, 3× slower).
+     */
+    private static void deinterleaveRow(MemorySegment x, long s, int n, MemorySegment pad, long even, long odd) {
+        int k = 0;
+        for (; k + L <= n / 2 && fits(x, s + 4L * (2 * k + L)); k += L) { // x[2k … 2k + 2L)
+            FloatVector a = FloatVector.fromMemorySegment(F, x, s + 8L * k, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(F, x, s + 8L * k + 4L * L, ORDER);
+            EVEN.selectFrom(a, b).intoMemorySegment(pad, even + 4L * k, ORDER);
+            ODD.selectFrom(a, b).intoMemorySegment(pad, odd + 4L * k, ORDER);
+        }
+        if (2 * k < n) deinterleaveTail(x, s, n, pad, even, odd, k);
+    }
+
+    /** {@link #deinterleaveRow} from pair k on: fewer than L pairs left, or the segment's end near. */
+    private static void deinterleaveTail(MemorySegment x, long s, int n, MemorySegment pad, long even, long odd, int k) {
+        int nEven = (n + 1) / 2 - k, nOdd = n / 2 - k;
+        if (nEven <= L && fits(x, s + 4L * (2 * k + L))) {
+            FloatVector a = FloatVector.fromMemorySegment(F, x, s + 8L * k, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(F, x, s + 8L * k + 4L * L, ORDER);
+            EVEN.selectFrom(a, b).intoMemorySegment(pad, even + 4L * k, ORDER, IOTA.compare(LT, nEven));
+            ODD.selectFrom(a, b).intoMemorySegment(pad, odd + 4L * k, ORDER, IOTA.compare(LT, nOdd));
+            return;
+        }
+        for (int i = 0; i < nEven; i++) pad.set(JAVA_FLOAT, even + 4L * (k + i), x.get(JAVA_FLOAT, s + 8L * (k + i)));
+        for (int i = 0; i < nOdd; i++) pad.set(JAVA_FLOAT, odd + 4L * (k + i), x.get(JAVA_FLOAT, s + 8L * (k + i) + 4));
     }
 
     /** Copies the valid columns of each output row from the output scratch to the output plane. */

@@ -98,7 +98,7 @@ class DepthwiseConvKernelsTest {
         }
     }
 
-    /** The padded-plane kernel (stride 1) on the same case, planes split the same way. */
+    /** The phase-plane kernel (strides 1 and 2) on the same case, planes split the same way. */
     private static void checkPadded(Case k, Arena arena, float[] xd, float[] wd, float[] bd, float[] expected,
                                     Tolerance tolerance) {
         float lo = CLAMPS[k.clamp][0], hi = CLAMPS[k.clamp][1];
@@ -129,7 +129,7 @@ class DepthwiseConvKernelsTest {
                     0f, 6f, 0, 2, small, 0)); // scratch too small
             assertThrows(IndexOutOfBoundsException.class, () -> DepthwisePadded.run(small, 0, seg, seg, seg, 0, 2, g,
                     0f, 6f, 0, 2, arena.allocate(g.scratchBytes()), 0)); // input too small
-            assertThrows(IllegalArgumentException.class, () -> new DepthwisePadded.Geometry(8, 8, dw.stride(2)));
+            assertThrows(IllegalArgumentException.class, () -> new DepthwisePadded.Geometry(8, 8, dw.stride(3)));
         }
     }
 
