@@ -61,6 +61,13 @@ final class Im2colPacker implements BPacker {
     private final boolean linear;
     private final int taps;
     private final int[] tapMasks;
+    /**
+     * The same masks as lanes for an AND: per panel and tap, {@code tapMaskAt} is where its NR ints
+     * (−1: lane packed from the image, 0: padding) start in {@code laneMasks}; equal masks are
+     * stored once, so the table stays small (LeNet's 28×28 conv: a few dozen masks).
+     */
+    private final int[] tapMaskAt;
+    private final int[] laneMasks;
     private final int[] rowTap;
     private final long[] rowShift;
 
@@ -155,6 +162,20 @@ final class Im2colPacker implements BPacker {
                 }
             }
         }
+        tapMaskAt = new int[tapMasks.length];
+        java.util.Map<Integer, Integer> seen = new java.util.HashMap<>();
+        int[] table = new int[0];
+        for (int i = 0; i < tapMasks.length; i++) {
+            Integer at = seen.get(tapMasks[i]);
+            if (at == null) {
+                at = table.length;
+                seen.put(tapMasks[i], at);
+                table = java.util.Arrays.copyOf(table, at + NR);
+                for (int j = 0; j < NR; j++) table[at + j] = (tapMasks[i] >>> j & 1) == 0 ? 0 : -1;
+            }
+            tapMaskAt[i] = at;
+        }
+        laneMasks = table;
         runJ = java.util.Arrays.copyOf(j0, runs);
         runOy = java.util.Arrays.copyOf(oy0, runs);
         runOx = java.util.Arrays.copyOf(ox0, runs);
@@ -324,51 +345,63 @@ final class Im2colPacker implements BPacker {
         }
     }
 
-    /** The stride-1 "same" path: two masked vector loads and two stores per panel row. */
+    /**
+     * The stride-1 linear path: per panel row, NR consecutive input floats ANDed with the
+     * (panel, tap) lane mask from {@link #laneMasks} (the lanes of other rows, of padding and of
+     * the wide layout's extra columns become +0), whole vectors throughout. A row whose load would
+     * leave the segment (the first and last image's padding rows) or a panel cut short by {@code nc}
+     * takes {@link #packLinearVector} per vector.
+     */
     private void packLinear(int k0, int kc, int n0, int nc, MemorySegment dst, long dstOffsetBytes) {
         int lanes = S.length();
-        int laneBits = (1 << lanes) - 1;
         int panels = (nc + NR - 1) / NR;
+        long limit = x.byteSize() - (long) NR * Float.BYTES;
         for (int panel = 0; panel < panels; panel++) {
             int colStart = n0 + panel * NR;
             int cols = Math.min(NR, Math.min(n, n0 + nc) - colStart);
             int keep = cols >= 32 ? -1 : (1 << cols) - 1;
+            boolean whole = cols == NR || colStart + cols == n; // the table's masks end where B does
             int maskBase = (colStart / NR) * taps;
             long panelBase = dstOffsetBytes + (long) panel * kc * NR * Float.BYTES;
             for (int kk = 0; kk < kc; kk++) {
                 int r = k0 + kk;
-                int bits = tapMasks[maskBase + rowTap[r]] & keep;
+                int t = maskBase + rowTap[r];
                 long src = (imageOffset + rowChannelOffset[r] + colStart + rowShift[r]) * Float.BYTES;
                 long rowBase = panelBase + (long) kk * NR * Float.BYTES;
-                for (int v = 0; v < NR; v += lanes) {
-                    int vecBits = (bits >>> v) & laneBits;
-                    long at = src + (long) v * Float.BYTES;
-                    boolean inside = at >= 0 && at + (long) lanes * Float.BYTES <= x.byteSize();
-                    // Most vectors are wholly inside the row or wholly padding: a plain copy or zeros,
-                    // no mask to build (profiling LeNet training found the mask ops in Java fallback code).
-                    if (vecBits == laneBits && inside) {
-                        IntVector.fromMemorySegment(IS, x, at, LE).intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
-                        continue;
-                    }
-                    if (vecBits == 0) {
-                        IntVector.zero(IS).intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
-                        continue;
-                    }
-                    // VectorMask.fromLong is not intrinsified here (it allocates): test lane bits. The
-                    // int mask is not cast to a float one either (that cast fell back to Java code,
-                    // measured with JFR): the floats move as ints, zeroed by an int blend, and a plain
-                    // load is used wherever the whole vector lies inside the image's segment.
-                    VectorMask<Integer> m = IntVector.broadcast(IS, vecBits).and(LANE_BIT)
-                            .compare(VectorOperators.NE, 0);
-                    if (inside) {
-                        IntVector.zero(IS).blend(IntVector.fromMemorySegment(IS, x, at, LE), m)
-                                .intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
-                    } else {
-                        IntVector.fromMemorySegment(IS, x, at, LE, m)
+                if (whole && src >= 0 && src <= limit) {
+                    int m = tapMaskAt[t];
+                    for (int v = 0; v < NR; v += lanes) {
+                        IntVector.fromMemorySegment(IS, x, src + (long) v * Float.BYTES, LE)
+                                .and(IntVector.fromArray(IS, laneMasks, m + v))
                                 .intoMemorySegment(dst, rowBase + (long) v * Float.BYTES, LE);
                     }
+                    continue;
                 }
+                int bits = tapMasks[t] & keep;
+                for (int v = 0; v < NR; v += lanes) packLinearVector(bits >>> v, src + (long) v * Float.BYTES, dst,
+                        rowBase + (long) v * Float.BYTES);
             }
+        }
+    }
+
+    /** One vector of a linear panel row: lane j from {@code x} at byte {@code at} if bit j is set, else 0. */
+    private void packLinearVector(int bits, long at, MemorySegment dst, long dstAt) {
+        int lanes = S.length();
+        int vecBits = bits & ((1 << lanes) - 1);
+        boolean inside = at >= 0 && at + (long) lanes * Float.BYTES <= x.byteSize();
+        if (vecBits == 0) {
+            IntVector.zero(IS).intoMemorySegment(dst, dstAt, LE);
+            return;
+        }
+        // VectorMask.fromLong is not intrinsified here (it allocates): test lane bits. The int mask
+        // is not cast to a float one either (that cast fell back to Java code, measured with JFR):
+        // the floats move as ints, zeroed by an int blend, and a plain load is used wherever the
+        // whole vector lies inside the image's segment.
+        VectorMask<Integer> m = IntVector.broadcast(IS, vecBits).and(LANE_BIT).compare(VectorOperators.NE, 0);
+        if (inside) {
+            IntVector.zero(IS).blend(IntVector.fromMemorySegment(IS, x, at, LE), m).intoMemorySegment(dst, dstAt, LE);
+        } else {
+            IntVector.fromMemorySegment(IS, x, at, LE, m).intoMemorySegment(dst, dstAt, LE);
         }
     }
 

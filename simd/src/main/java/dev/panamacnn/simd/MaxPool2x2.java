@@ -46,12 +46,31 @@ final class MaxPool2x2 {
 
     static void forward(MemorySegment x, MemorySegment y, int h, int w, int from, int to) {
         int oh = h / 2, ow = w / 2;
+        long yEnd = (long) to * oh * ow;
         for (int p = from; p < to; p++) {
             for (int i = 0; i < oh; i++) {
                 long top = (long) p * h * w + 2L * i * w, out = ((long) p * oh + i) * ow;
                 for (int j = 0; j < ow; j += L) {
                     int cnt = Math.min(L, ow - j);
                     long a = top + 2L * j;
+                    if (spillsForward(cnt, ow) && out + j + L <= yEnd && fits(x, a + w + L) && fits(y, out + j)) {
+                        FloatVector a0 = FloatVector.fromMemorySegment(S, x, a * 4, LE);
+                        FloatVector b0 = 2 * cnt > L ? FloatVector.fromMemorySegment(S, x, (a + L) * 4, LE) : a0;
+                        FloatVector a1 = FloatVector.fromMemorySegment(S, x, (a + w) * 4, LE);
+                        FloatVector b1 = 2 * cnt > L ? FloatVector.fromMemorySegment(S, x, (a + w + L) * 4, LE) : a1;
+                        FloatVector m = EVEN.selectFrom(a0, b0);
+                        FloatVector v = ODD.selectFrom(a0, b0);
+                        m = m.blend(v, v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN)
+                                .andNot(m.test(VectorOperators.IS_NAN))));
+                        v = EVEN.selectFrom(a1, b1);
+                        m = m.blend(v, v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN)
+                                .andNot(m.test(VectorOperators.IS_NAN))));
+                        v = ODD.selectFrom(a1, b1);
+                        m = m.blend(v, v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN)
+                                .andNot(m.test(VectorOperators.IS_NAN))));
+                        m.intoMemorySegment(y, (out + j) * 4, LE);
+                        continue;
+                    }
                     if (!fits(x, a + w + L) || !fits(y, out + j)) {
                         for (int t = j; t < j + cnt; t++) {
                             long at = top + 2L * t;
@@ -83,6 +102,7 @@ final class MaxPool2x2 {
 
     static void backward(MemorySegment x, MemorySegment dy, MemorySegment dx, int h, int w, int from, int to) {
         int oh = h / 2, ow = w / 2;
+        long dxEnd = (long) to * h * w;
         for (int p = from; p < to; p++) {
             long plane = (long) p * h * w;
             for (int i = 0; i < oh; i++) {
@@ -90,6 +110,39 @@ final class MaxPool2x2 {
                 for (int j = 0; j < ow; j += L) {
                     int cnt = Math.min(L, ow - j);
                     long a = top + 2L * j;
+                    if (spillsForward(cnt, ow) && a + w + 2L <= dxEnd && fits(x, a + w + L) && fits(dx, a + w + L)
+                            && fits(dy, out + j)) {
+                        boolean two = 2 * cnt > L;
+                        FloatVector a0 = FloatVector.fromMemorySegment(S, x, a * 4, LE);
+                        FloatVector b0 = two ? FloatVector.fromMemorySegment(S, x, (a + L) * 4, LE) : a0;
+                        FloatVector a1 = FloatVector.fromMemorySegment(S, x, (a + w) * 4, LE);
+                        FloatVector b1 = two ? FloatVector.fromMemorySegment(S, x, (a + w + L) * 4, LE) : a1;
+                        FloatVector m = EVEN.selectFrom(a0, b0);
+                        FloatVector v = ODD.selectFrom(a0, b0);
+                        VectorMask<Float> t1 = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN)
+                                .andNot(m.test(VectorOperators.IS_NAN)));
+                        m = m.blend(v, t1);
+                        v = EVEN.selectFrom(a1, b1);
+                        VectorMask<Float> t2 = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN)
+                                .andNot(m.test(VectorOperators.IS_NAN)));
+                        m = m.blend(v, t2);
+                        v = ODD.selectFrom(a1, b1);
+                        VectorMask<Float> t3 = v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN)
+                                .andNot(m.test(VectorOperators.IS_NAN)));
+                        VectorMask<Float> w2 = t2.andNot(t3);
+                        VectorMask<Float> w1 = t1.andNot(t2).andNot(t3);
+                        VectorMask<Float> w0 = t1.or(t2).or(t3).not();
+                        FloatVector d = FloatVector.fromMemorySegment(S, dy, (out + j) * 4, LE);
+                        FloatVector zero = FloatVector.zero(S);
+                        FloatVector e = zero.blend(d, w0), o = zero.blend(d, w1);
+                        ZIP_LO.selectFrom(e, o).intoMemorySegment(dx, a * 4, LE);
+                        if (two) ZIP_HI.selectFrom(e, o).intoMemorySegment(dx, (a + L) * 4, LE);
+                        e = zero.blend(d, w2);
+                        o = zero.blend(d, t3);
+                        ZIP_LO.selectFrom(e, o).intoMemorySegment(dx, (a + w) * 4, LE);
+                        if (two) ZIP_HI.selectFrom(e, o).intoMemorySegment(dx, (a + w + L) * 4, LE);
+                        continue;
+                    }
                     if (!fits(x, a + w + L) || !fits(dx, a + w + L) || !fits(dy, out + j)) {
                         for (int t = j; t < j + cnt; t++) {
                             long at = top + 2L * t;
@@ -142,6 +195,17 @@ final class MaxPool2x2 {
             }
             if ((h & 1) != 0) dx.asSlice((plane + (long) (h - 1) * w) * 4, (long) w * 4).fill((byte) 0);
         }
+    }
+
+    /**
+     * Whether a block of {@code cnt} outputs may use whole, unmasked vectors: lanes past the row's
+     * end then read junk and write junk ahead (into the row's bottom half, the next rows or the next
+     * plane), which is only safe where every later store of this loop covers that junk: a full
+     * block, or the only block of its row (a short last block after full ones would spill into the
+     * bottom row's part already written). Masked accesses cost ~4x as much per row on Zen 4.
+     */
+    private static boolean spillsForward(int cnt, int ow) {
+        return cnt == L || ow <= L;
     }
 
     /** The reference's winner of the window at {@code at}: its offset 0, 1, w or w + 1. */

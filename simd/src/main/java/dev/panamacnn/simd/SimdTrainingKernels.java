@@ -15,7 +15,6 @@ import dev.panamacnn.simd.gemm.GemmWorkspace;
 import dev.panamacnn.simd.gemm.PackedA;
 import dev.panamacnn.simd.gemm.PackedB;
 import dev.panamacnn.simd.gemm.Sgemm;
-import dev.panamacnn.simd.gemm.StridedBPacker;
 import dev.panamacnn.simd.kernels.BatchNormBackward;
 import dev.panamacnn.simd.kernels.NormKernels;
 import dev.panamacnn.simd.kernels.PoolKernels;
@@ -124,10 +123,12 @@ final class SimdTrainingKernels implements TrainingKernels {
     }
 
     /**
-     * Per image of a thread's slice: dY is copied into zero-padded rows; per group the image's
-     * columns are packed once (as the forward packs them) and {@link WeightGradKernel} adds
-     * dY·colsᵀ into the slice's lane sums; dX is Wᵀ·dY (GEMM) then col2im, or straight into dx for
-     * a 1×1 stride-1 convolution. The slices' lane sums go into dw and db in slice order.
+     * Per block of images of a thread's slice ({@link DyBlocks}): dY is copied into zero-padded
+     * rows; {@link WeightGradKernel} adds dY·colsᵀ into the slice's lane sums over the columns the
+     * forward pass kept (the whole block in one run), or per image and group over columns packed
+     * again; per image dX is Wᵀ·dY (GEMM) then col2im, or straight into dx for a 1×1 stride-1
+     * convolution. The slices' lane sums go into dw and db in slice order; each sum adds the
+     * images in order, whatever the block size.
      */
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Conv2dSpec spec, Tensor dy, Tensor dx, Tensor dw, Tensor db) {
@@ -153,25 +154,20 @@ final class SimdTrainingKernels implements TrainingKernels {
         long wLanes = (long) g.outC * g.k * L;
         long perSlice = wLanes + (db != null ? (long) g.outC * L : 0);
         MemorySegment acc = scratch.allocate(slices * perSlice * 4, 64);
-        long colsSize = (long) panels * g.k * NR, dyPadSize = g.outC * padded;
+        long colsSize = (long) panels * g.k * NR;
         MemorySegment cols = scratch.allocateUninitialized(workers * colsSize * 4);
-        MemorySegment dyPad = scratch.allocate(workers * dyPadSize * 4, 64); // row tails stay zero
+        DyBlocks dyBlocks = layer.dyBlocks(workers, padded);
         boolean pw = pointwise(spec);
         Im2colPacker shape = layer.packers[0][0];
         boolean gather = !pw && layer.wide && shape.gatherApplies(spec);
         long dcolBefore = gather ? shape.gatherMarginBefore() : 0;
         long dcolStride = gather ? dcolBefore + columns + shape.gatherMarginAfter() : columns;
         PackedA[] wT = null;
-        BPacker[][] dyB = null;
         MemorySegment dcols = null;
         if (dx != null) {
             wT = new PackedA[g.groups];
-            dyB = new BPacker[workers][g.groups];
             for (int i = 0; i < g.groups; i++) {
                 wT[i] = PackedA.pack(ws, (long) i * g.og * g.k, 1, g.k, g.k, g.og, scratch);
-                for (int t = 0; t < workers; t++) {
-                    dyB[t][i] = new StridedBPacker(dyPad, t * dyPadSize + (long) i * g.og * padded, padded, 1);
-                }
             }
             if (!pw) {
                 // The gather form of col2im reads each B row shifted, so rows get zero margins.
@@ -180,52 +176,57 @@ final class SimdTrainingKernels implements TrainingKernels {
             }
         }
         PackedA[] wTf = wT;
-        BPacker[][] dyBf = dyB;
         MemorySegment dcolsF = dcols;
         MemorySegment dxs = dx == null ? null : dx.segment();
         boolean bias = db != null;
-        PackedB[][] keptF = layer.keptFor(xs, g.n);
+        boolean kept = layer.keptFor(xs, g.n) != null;
+        int rowWidth = narrow ? g.w : ow;
         pool.run(slices, (t, worker) -> {
             GemmWorkspace gw = perWorker[worker];
             Im2colPacker[] packers = layer.packers[worker];
-            long accOff = t * perSlice, colOff = worker * colsSize, dyOff = worker * dyPadSize;
+            MemorySegment dyRows = dyBlocks.rows(worker);
+            long accOff = t * perSlice, colOff = worker * colsSize, rowStride = dyBlocks.rowStride;
             long dcolOff = (long) worker * g.k * dcolStride + dcolBefore;
-            for (int b = t * g.n / slices; b < (t + 1) * g.n / slices; b++) {
-                long image = (long) b * g.c * g.hw;
-                for (int o = 0; o < g.outC; o++) {
-                    long from = ((long) b * g.outC + o) * g.ohw, to = dyOff + o * padded;
-                    if (!narrow) {
-                        MemorySegment.copy(dys, from * 4, dyPad, to * 4, (long) g.ohw * 4);
-                        continue;
-                    }
-                    for (int r = 0; r < oh; r++) { // the wide layout's extra columns stay zero
-                        MemorySegment.copy(dys, (from + (long) r * ow) * 4, dyPad, (to + (long) r * g.w) * 4,
-                                (long) ow * 4);
+            int end = (t + 1) * g.n / slices;
+            for (int b0 = t * g.n / slices; b0 < end; b0 += dyBlocks.images) {
+                int images = Math.min(dyBlocks.images, end - b0);
+                for (int j = 0; j < images; j++) {
+                    dyBlocks.copy(dys, b0 + j, g.outC, oh, ow, rowWidth, worker, j);
+                    if (bias) {
+                        WeightGradKernel.rowSums(dyRows, j * padded, rowStride, g.outC, (int) padded, acc,
+                                accOff + wLanes);
                     }
                 }
-                if (bias) WeightGradKernel.rowSums(dyPad, dyOff, padded, g.outC, (int) padded, acc, accOff + wLanes);
                 for (int i = 0; i < g.groups; i++) {
-                    MemorySegment colSeg = cols;
-                    long colAt = colOff;
-                    if (keptF != null) { // the forward pass packed these columns already
-                        colSeg = keptF[b][i].segment();
-                        colAt = 0;
-                    } else {
-                        packers[i].point(xs, image).pack(0, g.k, 0, columns, cols, colOff * 4);
+                    long dyGroup = (long) i * g.og * rowStride, accGroup = accOff + (long) i * g.og * g.k * L;
+                    if (kept && g.groups == 1) {
+                        // The forward pass packed these columns already, the block's images back to back.
+                        WeightGradKernel.accumulate(dyRows, 0, rowStride, g.og, layer.keptColumns(), layer.keptAt(b0, 0),
+                                g.k, panels * images, acc, accGroup);
                     }
-                    WeightGradKernel.accumulate(dyPad, dyOff + (long) i * g.og * padded, padded, g.og, colSeg, colAt,
-                            g.k, panels, acc, accOff + (long) i * g.og * g.k * L);
-                    if (dxs == null) continue;
-                    long plane = image + (long) i * g.cg * g.hw;
-                    if (pw) {
-                        Sgemm.gemm(wTf[i], dyBf[worker][i], g.ohw, dxs, plane, g.hw, 1, false, Epilogue.NONE, gw,
-                                WorkerPool.SERIAL);
-                    } else {
-                        Sgemm.gemm(wTf[i], dyBf[worker][i], columns, dcolsF, dcolOff, dcolStride, 1, false,
-                                Epilogue.NONE, gw, WorkerPool.SERIAL);
-                        if (gather) packers[i].col2imGather(dcolsF, dcolOff, dcolStride, dxs, image);
-                        else if (layer.wide) packers[i].col2im(dcolsF, dcolOff, dxs, image);
-                        else Col2im.accumulate(dcolsF, dcolOff, dxs, plane, g.cg, g.h, g.w, spec);
+                    for (int j = 0; j < images; j++) {
+                        long image = (long) (b0 + j) * g.c * g.hw;
+                        if (!kept) {
+                            packers[i].point(xs, image).pack(0, g.k, 0, columns, cols, colOff * 4);
+                        }
+                        if (!kept || g.groups > 1) {
+                            WeightGradKernel.accumulate(dyRows, dyGroup + j * padded, rowStride, g.og,
+                                    kept ? layer.keptColumns() : cols, kept ? layer.keptAt(b0 + j, i) : colOff, g.k,
+                                    panels, acc, accGroup);
+                        }
+                        if (dxs == null) continue;
+                        long plane = image + (long) i * g.cg * g.hw;
+                        BPacker dyB = dyBlocks.packer(worker, j, i);
+                        if (pw) {
+                            Sgemm.gemm(wTf[i], dyB, g.ohw, dxs, plane, g.hw, 1, false, Epilogue.NONE, gw,
+                                    WorkerPool.SERIAL);
+                        } else {
+                            Sgemm.gemm(wTf[i], dyB, columns, dcolsF, dcolOff, dcolStride, 1, false, Epilogue.NONE, gw,
+                                    WorkerPool.SERIAL);
+                            if (gather) packers[i].col2imGather(dcolsF, dcolOff, dcolStride, dxs, image);
+                            else if (layer.wide) packers[i].col2im(dcolsF, dcolOff, dxs, image);
+                            else Col2im.accumulate(dcolsF, dcolOff, dxs, plane, g.cg, g.h, g.w, spec);
+                        }
                     }
                 }
             }
@@ -279,6 +280,7 @@ final class SimdTrainingKernels implements TrainingKernels {
         /** im2col columns of every image, packed by the last forward pass of this geometry. */
         private Arena keptArena;
         private PackedB[][] kept;
+        private MemorySegment keptAll;
         /** Which input they were packed from: its memory's scope, address, size and images (-1: none). */
         private MemorySegment.Scope keptScope;
         private long keptAddress = -1, keptBytes;
@@ -300,6 +302,7 @@ final class SimdTrainingKernels implements TrainingKernels {
                 keptArena = Arena.ofShared();
                 kept = new PackedB[images][groups];
                 MemorySegment all = keptArena.allocate(perImage * images, 64);
+                keptAll = all;
                 long each = PackedB.bytes(k, columns);
                 for (int b = 0; b < images; b++) {
                     for (int i = 0; i < groups; i++) {
@@ -322,8 +325,35 @@ final class SimdTrainingKernels implements TrainingKernels {
             return same ? kept : null;
         }
 
+        /** The kept columns of all images: image b, group i at element {@link #keptAt}. */
+        MemorySegment keptColumns() {
+            return keptAll;
+        }
+
+        long keptAt(int image, int group) {
+            return ((long) image * groups + group) * keptPerGroup();
+        }
+
+        /** Elements from one image's kept columns to the next's. */
+        long keptImageStride() {
+            return keptPerGroup() * groups;
+        }
+
+        private long keptPerGroup() {
+            return PackedB.bytes(k, columns) / Float.BYTES;
+        }
+
+        /** The output-gradient blocks of this layer's backward pass, made on first use. */
+        DyBlocks dyBlocks(int workers, long padded) {
+            if (dyBlocks == null) dyBlocks = new DyBlocks(workers, outC, groups, padded);
+            return dyBlocks;
+        }
+
+        private DyBlocks dyBlocks;
+
         void close() {
             if (keptArena != null) keptArena.close();
+            if (dyBlocks != null) dyBlocks.close();
         }
     }
 

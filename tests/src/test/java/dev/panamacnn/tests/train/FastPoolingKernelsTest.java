@@ -74,4 +74,15 @@ class FastPoolingKernelsTest {
         compare(new Case(64, 16, 10, 10, Pool2dSpec.of(2).stride(2), 2, true), 2);
         compare(new Case(3, 16, 14, 14, Pool2dSpec.of(2).stride(2), 3, false), 2);
     }
+
+    /**
+     * The unmasked 2×2 path writes junk past a row's end that later stores must cover: rows of one
+     * short block, of full blocks then a short (masked) one, tiny and odd planes, the range's last rows.
+     */
+    @Test
+    void unmaskedBlocksLeaveNoJunk() {
+        for (int[] hw : new int[][] {{2, 2}, {3, 3}, {5, 7}, {7, 39}, {6, 64}, {4, 66}, {9, 33}, {10, 10}}) {
+            compare(new Case(2, 3, hw[0], hw[1], Pool2dSpec.of(2).stride(2), hw[1], hw[0] % 2 == 1), 1);
+        }
+    }
 }

@@ -69,6 +69,33 @@ class FastTrainingKernelsTest {
         compareConv(Conv2d.of(8, 12, 1).stride(2).noBias(), Shape.of(2, 8, 9, 9), 4, 1);
         compareConv(Conv2d.of(96, 20, 1), Shape.of(2, 96, 6, 7), 5, 2);
         compareConv(Conv2d.of(32, 8, 5).padding(2).groups(2), Shape.of(2, 32, 12, 12), 6, 2);
+        // Several blocks of images per thread (the weight gradient runs over a block's panels at once), the last short.
+        compareConv(Conv2d.of(6, 16, 5), Shape.of(19, 6, 14, 14), 7, 1);
+        compareConv(Conv2d.of(4, 6, 3).padding(1), Shape.of(23, 4, 7, 9), 8, 3);
+        compareConv(Conv2d.of(4, 6, 3).groups(2), Shape.of(13, 4, 6, 5), 9, 2);
+    }
+
+    @Test
+    void backwardWithoutKeptColumnsEqualsReference() {
+        // No forward pass first: every image's columns are packed again, in blocks of several images.
+        Conv2d conv = Conv2d.of(5, 7, 3).padding(1);
+        Shape in = Shape.of(21, 5, 6, 7), out = conv.outputShape(in);
+        try (Arena arena = Arena.ofShared(); TrainingKernels fast = SimdTraining.create(2)) {
+            Tensor x = Tensor.randomNormal(arena, 1, 0f, 1f, in.dims());
+            Tensor w = Tensor.randomNormal(arena, 2, 0f, 1f, conv.weightShape().dims());
+            Tensor dy = Tensor.randomNormal(arena, 3, 0f, 1f, out.dims());
+            Tensor[][] g = new Tensor[2][];
+            TrainingKernels[] ks = {TrainingKernels.reference(), fast};
+            for (int i = 0; i < 2; i++) {
+                g[i] = new Tensor[] {Tensor.zeros(arena, conv.weightShape().dims()), Tensor.zeros(arena, 7),
+                        Tensor.allocate(arena, in)};
+                ks[i].conv2dBackward(x, w, conv.spec(), dy, g[i][2], g[i][0], g[i][1]);
+            }
+            long perWeight = (long) in.dim(0) * out.dim(2) * out.dim(3);
+            Tolerance.forReduction(perWeight, 1).assertClose("dw", g[0][0], g[1][0]);
+            Tolerance.forReduction(perWeight, 1).assertClose("db", g[0][1], g[1][1]);
+            Tolerance.forReduction(7L * 9, 1).assertClose("dx", g[0][2], g[1][2]);
+        }
     }
 
     @Test
