@@ -26,6 +26,11 @@ final class OrtPeer implements AutoCloseable {
             o.setIntraOpNumThreads(threads);
             o.setInterOpNumThreads(1);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            // -Dpanama.bench.ortSpinning=false: ONNX Runtime's idle intra-op threads block instead of
+            // spinning (slower for it, but on 2 cores its spinning otherwise steals our next runs' core).
+            if (!Boolean.parseBoolean(System.getProperty("panama.bench.ortSpinning", "true"))) {
+                o.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             session = env.createSession(model.toString(), o);
         }
         inputName = session.getInputNames().iterator().next();
