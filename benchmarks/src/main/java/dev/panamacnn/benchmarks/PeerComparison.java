@@ -34,6 +34,7 @@ public final class PeerComparison {
     public static void main(String[] args) throws Exception {
         int[] threads = {1, 2};
         int batch = 1, iterations = 200, warmup = 50;
+        String only = "both";
         List<Path> models = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -41,11 +42,13 @@ public final class PeerComparison {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--iterations" -> iterations = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--only" -> only = args[++i];
                 default -> models.add(Path.of(args[i]));
             }
         }
         if (models.isEmpty()) {
-            System.err.println("usage: PeerComparison [--threads 1,2] [--batch B] [--iterations N] [--warmup N] MODEL.onnx...");
+            System.err.println("usage: PeerComparison [--threads 1,2] [--batch B] [--iterations N] [--warmup N]"
+                    + " [--only panama-cnn|onnxruntime] MODEL.onnx...");
             System.exit(2);
         }
         if (!SimdBackends.available()) throw new IllegalStateException(SimdBackends.unavailableReason());
@@ -54,6 +57,12 @@ public final class PeerComparison {
         System.out.printf(Locale.ROOT, "# %s, %d cores, %s%n", Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 dev.panamacnn.simd.VectorCapabilities.describe());
         List<Row> rows = new ArrayList<>();
+        if (!only.equals("both")) {
+            // One engine per process: two runtimes' thread pools in one process on a 2-core host
+            // steal each other's cores (2-thread medians jumped between ~7 and ~14 ms).
+            for (Path m : models) for (int t : threads) measureOne(m, t, batch, iterations, warmup, only);
+            return;
+        }
         for (Path m : models) for (int t : threads) rows.add(measure(m, t, batch, iterations, warmup));
         System.out.println();
         System.out.printf(Locale.ROOT, "| model | threads | batch | panama-cnn median / p90 (ms) | ONNX Runtime median / p90 (ms) | ratio (median) | max abs diff |%n");
@@ -108,6 +117,37 @@ public final class PeerComparison {
                 System.out.printf(Locale.ROOT, "%s, %d thread(s): panama-cnn %.2f ms, ONNX Runtime %.2f ms (medians)%n",
                         r.model, threads, r.oursMedian, r.ortMedian);
                 return r;
+            }
+        }
+    }
+
+    /** Times one engine alone (after checking its output against the other's) and prints one line. */
+    static void measureOne(Path file, int threads, int batch, int iterations, int warmup, String engine) throws Exception {
+        boolean ours = switch (engine) {
+            case "panama-cnn" -> true;
+            case "onnxruntime" -> false;
+            default -> throw new IllegalArgumentException("--only takes panama-cnn or onnxruntime, got " + engine);
+        };
+        try (Arena arena = Arena.ofConfined(); OnnxModel model = OnnxModel.load(file, batch);
+             CompiledModel plan = model.compile(CompileOptions.of(SimdBackends.fastest()).threads(ours ? threads : 1))) {
+            Tensor x = Tensor.randomNormal(arena, 42, 0f, 1f, model.inputShape().dims());
+            Tensor y = Tensor.allocate(arena, plan.outputShape());
+            try (OrtPeer ort = new OrtPeer(file, model.inputShape(), x.toArray(), ours ? 1 : threads)) {
+                plan.run(x, y);
+                float[] theirs = ort.run(), mine = y.toArray();
+                new Tolerance(1e-4, 2e-4 * Tolerance.rms(theirs), 4).assertClose(file + ": panama-cnn vs ONNX Runtime", theirs, mine);
+            }
+            try (OrtPeer ort = ours ? null : new OrtPeer(file, model.inputShape(), x.toArray(), threads)) {
+                long[] t = new long[iterations];
+                for (int i = 0; i < warmup + iterations; i++) {
+                    long t0 = System.nanoTime();
+                    if (ours) plan.run(x, y);
+                    else ort.runOnly();
+                    if (i >= warmup) t[i - warmup] = System.nanoTime() - t0;
+                }
+                Arrays.sort(t);
+                System.out.printf(Locale.ROOT, "%s %s threads=%d batch=%d median %.2f ms p90 %.2f ms%n", engine,
+                        file, threads, batch, pct(t, 50), pct(t, 90));
             }
         }
     }
