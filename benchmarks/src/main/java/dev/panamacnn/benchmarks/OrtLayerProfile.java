@@ -25,11 +25,7 @@ public final class OrtLayerProfile {
         Path model = Path.of(args[0]);
         int runs = Integer.parseInt(args[1]), threads = Integer.parseInt(args[2]);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            o.setIntraOpNumThreads(threads);
-            o.setInterOpNumThreads(1);
-            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        try (OrtSession.SessionOptions o = OrtPeer.options(threads)) {
             o.enableProfiling(args[3]);
             try (OrtSession s = env.createSession(model.toString(), o)) {
                 var info = (ai.onnxruntime.TensorInfo) s.getInputInfo().values().iterator().next().getInfo();

@@ -21,22 +21,31 @@ final class OrtPeer implements AutoCloseable {
 
     OrtPeer(Path model, Shape shape, float[] x, int threads) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            o.setIntraOpNumThreads(threads);
-            o.setInterOpNumThreads(1);
-            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            // -Dpanama.bench.ortSpinning=false: ONNX Runtime's idle intra-op threads block instead of
-            // spinning (slower for it, but on 2 cores its spinning otherwise steals our next runs' core).
-            if (!Boolean.parseBoolean(System.getProperty("panama.bench.ortSpinning", "true"))) {
-                o.addConfigEntry("session.intra_op.allow_spinning", "0");
-            }
+        try (OrtSession.SessionOptions o = options(threads)) {
             session = env.createSession(model.toString(), o);
         }
         inputName = session.getInputNames().iterator().next();
         long[] dims = new long[shape.rank()];
         for (int i = 0; i < dims.length; i++) dims[i] = shape.dim(i);
         input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), dims);
+    }
+
+    /**
+     * The peer's session options (the caller closes them): all graph optimisations, {@code threads}
+     * intra-op threads, one inter-op thread, sequential. With {@code -Dpanama.bench.ortSpinning=false}
+     * idle intra-op threads block instead of spinning (slower for ONNX Runtime, but on 2 cores its
+     * spinning otherwise steals a core from whatever runs next).
+     */
+    static OrtSession.SessionOptions options(int threads) throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        o.setIntraOpNumThreads(threads);
+        o.setInterOpNumThreads(1);
+        o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+        if (!Boolean.parseBoolean(System.getProperty("panama.bench.ortSpinning", "true"))) {
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
+        }
+        return o;
     }
 
     /** One inference; the output's values in row-major order. */

@@ -136,8 +136,6 @@ public final class PeerComparison {
                 plan.run(x, y);
                 float[] theirs = ort.run(), mine = y.toArray();
                 new Tolerance(1e-4, 2e-4 * Tolerance.rms(theirs), 4).assertClose(file + ": panama-cnn vs ONNX Runtime", theirs, mine);
-            }
-            try (OrtPeer ort = ours ? null : new OrtPeer(file, model.inputShape(), x.toArray(), threads)) {
                 long[] t = new long[iterations];
                 for (int i = 0; i < warmup + iterations; i++) {
                     long t0 = System.nanoTime();

@@ -73,21 +73,15 @@ public class SimdKernelsBenchmark {
             reference();
             simd();
             Tolerance.forReduction(10, 0.3).assertClose("depthwise " + layer, refOut, out);
-            if (DepthwisePadded.applies(spec)) {
-                geometry = new DepthwisePadded.Geometry(h, h, spec);
-                scratch = arena.allocate(geometry.scratchBytes(), 64);
-                out.segment().fill((byte) 0);
-                padded();
-                Tolerance.forReduction(10, 0.3).assertClose("depthwise padded " + layer, refOut, out);
-            }
+            geometry = new DepthwisePadded.Geometry(h, h, spec);
+            scratch = arena.allocate(geometry.scratchBytes(), 64);
+            out.segment().fill((byte) 0);
+            padded();
+            Tolerance.forReduction(10, 0.3).assertClose("depthwise padded " + layer, refOut, out);
         }
 
-        /** The padded-plane kernel (stride 1 only; stride 2 runs the row kernels as in the backend). */
+        /** The phase-plane kernel the backend uses for these layers (the row kernels are {@link #simd}). */
         void padded() {
-            if (geometry == null) {
-                simd();
-                return;
-            }
             DepthwisePadded.run(x.segment(), 0, w.segment(), b.segment(), out.segment(), 0, c, geometry,
                     0f, 6f, 0, c, scratch, 0);
         }

@@ -53,6 +53,8 @@ final class MaxPool2x2 {
                 for (int j = 0; j < ow; j += L) {
                     int cnt = Math.min(L, ow - j);
                     long a = top + 2L * j;
+                    // Plain-vector block, then the masked one below: the same arithmetic written twice
+                    // rather than loads chosen per block, which would merge vectors through a phi (see Vec).
                     if (spillsForward(cnt, ow) && out + j + L <= yEnd && fits(x, a + w + L) && fits(y, out + j)) {
                         FloatVector a0 = FloatVector.fromMemorySegment(S, x, a * 4, LE);
                         FloatVector b0 = 2 * cnt > L ? FloatVector.fromMemorySegment(S, x, (a + L) * 4, LE) : a0;
@@ -110,6 +112,7 @@ final class MaxPool2x2 {
                 for (int j = 0; j < ow; j += L) {
                     int cnt = Math.min(L, ow - j);
                     long a = top + 2L * j;
+                    // Plain-vector block first, masked below (written twice, as in forward).
                     if (spillsForward(cnt, ow) && a + w + 2L <= dxEnd && fits(x, a + w + L) && fits(dx, a + w + L)
                             && fits(dy, out + j)) {
                         boolean two = 2 * cnt > L;
