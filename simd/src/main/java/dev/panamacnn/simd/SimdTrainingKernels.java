@@ -80,6 +80,16 @@ final class SimdTrainingKernels implements TrainingKernels {
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor out) {
         Geometry g = new Geometry(x, w, spec, out);
         scratch.reset();
+        if (PlaneConv.applies(spec, g.c)) {
+            planeConv(g, spec, out).forward(x.segment(), w.segment(), bias == null ? null : bias.segment(),
+                    out.segment(), pool, scratch);
+            return;
+        }
+        if (ChannelConv.applies(spec, g.c, g.outC)) {
+            channelConv(g, spec, out).forward(x.segment(), w.segment(), bias == null ? null : bias.segment(),
+                    out.segment(), pool, scratch);
+            return;
+        }
         PackedA[] wg = new PackedA[g.groups];
         Epilogue[] ep = new Epilogue[g.groups];
         for (int i = 0; i < g.groups; i++) {
@@ -144,6 +154,18 @@ final class SimdTrainingKernels implements TrainingKernels {
             return;
         }
         scratch.reset();
+        if (dx == null && PlaneConv.applies(spec, g.c)) {
+            planeConv(g, spec, dy).weightGradient(x.segment(), dy.segment(), dw.segment(),
+                    db == null ? null : db.segment(), pool, scratch);
+            return;
+        }
+        // The channel path computes dW and db; the GEMMs below then only compute dX.
+        boolean weights = !ChannelConv.applies(spec, g.c, g.outC);
+        if (!weights) {
+            channelConv(g, spec, dy).weightGradient(x.segment(), dy.segment(), dw.segment(),
+                    db == null ? null : db.segment(), pool, scratch);
+            if (dx == null) return;
+        }
         ConvLayer layer = layer(g, spec, x.segment());
         MemorySegment xs = x.segment(), dys = dy.segment(), ws = w.segment();
         int slices = slices(g.n), workers = pool.threads();
@@ -153,9 +175,9 @@ final class SimdTrainingKernels implements TrainingKernels {
         long padded = (long) panels * NR;
         long wLanes = (long) g.outC * g.k * L;
         long perSlice = wLanes + (db != null ? (long) g.outC * L : 0);
-        MemorySegment acc = scratch.allocate(slices * perSlice * 4, 64);
+        MemorySegment acc = weights ? scratch.allocate(slices * perSlice * 4, 64) : null;
         long colsSize = (long) panels * g.k * NR;
-        MemorySegment cols = scratch.allocateUninitialized(workers * colsSize * 4);
+        MemorySegment cols = weights ? scratch.allocateUninitialized(workers * colsSize * 4) : null;
         DyBlocks dyBlocks = layer.dyBlocks(workers, padded);
         boolean pw = pointwise(spec);
         Im2colPacker shape = layer.packers[0][0];
@@ -178,7 +200,7 @@ final class SimdTrainingKernels implements TrainingKernels {
         PackedA[] wTf = wT;
         MemorySegment dcolsF = dcols;
         MemorySegment dxs = dx == null ? null : dx.segment();
-        boolean bias = db != null;
+        boolean bias = weights && db != null;
         boolean kept = layer.keptFor(xs, g.n) != null;
         int rowWidth = narrow ? g.w : ow;
         pool.run(slices, (t, worker) -> {
@@ -199,17 +221,17 @@ final class SimdTrainingKernels implements TrainingKernels {
                 }
                 for (int i = 0; i < g.groups; i++) {
                     long dyGroup = (long) i * g.og * rowStride, accGroup = accOff + (long) i * g.og * g.k * L;
-                    if (kept && g.groups == 1) {
+                    if (weights && kept && g.groups == 1) {
                         // The forward pass packed these columns already, the block's images back to back.
                         WeightGradKernel.accumulate(dyRows, 0, rowStride, g.og, layer.keptColumns(), layer.keptAt(b0, 0),
                                 g.k, panels * images, acc, accGroup);
                     }
                     for (int j = 0; j < images; j++) {
                         long image = (long) (b0 + j) * g.c * g.hw;
-                        if (!kept) {
+                        if (weights && !kept) {
                             packers[i].point(xs, image).pack(0, g.k, 0, columns, cols, colOff * 4);
                         }
-                        if (!kept || g.groups > 1) {
+                        if (weights && (!kept || g.groups > 1)) {
                             WeightGradKernel.accumulate(dyRows, dyGroup + j * padded, rowStride, g.og,
                                     kept ? layer.keptColumns() : cols, kept ? layer.keptAt(b0 + j, i) : colOff, g.k,
                                     panels, acc, accGroup);
@@ -232,10 +254,18 @@ final class SimdTrainingKernels implements TrainingKernels {
             }
         });
         // Slice sums into dw and db, in slice order.
-        for (int t = 0; t < slices; t++) {
+        for (int t = 0; weights && t < slices; t++) {
             WeightGradKernel.reduceInto(acc, t * perSlice, g.outC * g.k, dw.segment(), 0);
             if (bias) WeightGradKernel.reduceInto(acc, t * perSlice + wLanes, g.outC, db.segment(), 0);
         }
+    }
+
+    private static ChannelConv channelConv(Geometry g, Conv2dSpec spec, Tensor y) {
+        return new ChannelConv(g.n, g.c, g.h, g.w, g.outC, y.dim(2), y.dim(3), spec);
+    }
+
+    private static PlaneConv planeConv(Geometry g, Conv2dSpec spec, Tensor y) {
+        return new PlaneConv(g.n, g.c, g.h, g.w, g.outC, y.dim(2), y.dim(3), spec);
     }
 
     /** The cached packers of the convolution with this geometry, made on first use. */

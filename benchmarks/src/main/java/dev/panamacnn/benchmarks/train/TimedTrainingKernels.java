@@ -10,7 +10,8 @@ import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 /**
- * Wraps training kernels and adds up the wall time of each method, for the per-phase breakdown of
+ * Wraps training kernels and adds up the wall time of each method (convolutions and pooling per
+ * input shape, so per layer), for the per-phase breakdown of
  * {@link TrainingThroughput}. Not for the JMH figures: the wrapper itself costs a few nanoseconds
  * and a map lookup per call.
  */
@@ -46,14 +47,14 @@ final class TimedTrainingKernels implements TrainingKernels {
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor out) {
         long t = System.nanoTime();
         k.conv2d(x, w, bias, spec, out);
-        add("conv fwd", t);
+        add("conv fwd " + x.shape(), t);
     }
 
     @Override
     public void conv2dBackward(Tensor x, Tensor w, Conv2dSpec spec, Tensor dy, Tensor dx, Tensor dw, Tensor db) {
         long t = System.nanoTime();
         k.conv2dBackward(x, w, spec, dy, dx, dw, db);
-        add("conv bwd", t);
+        add("conv bwd " + x.shape(), t);
     }
 
     @Override
@@ -95,14 +96,14 @@ final class TimedTrainingKernels implements TrainingKernels {
     public void maxPool2d(Tensor x, Pool2dSpec spec, Tensor out) {
         long t = System.nanoTime();
         k.maxPool2d(x, spec, out);
-        add("maxpool fwd", t);
+        add("maxpool fwd " + x.shape(), t);
     }
 
     @Override
     public void maxPool2dBackward(Tensor x, Pool2dSpec spec, Tensor dy, Tensor dx) {
         long t = System.nanoTime();
         k.maxPool2dBackward(x, spec, dy, dx);
-        add("maxpool bwd", t);
+        add("maxpool bwd " + x.shape(), t);
     }
 
     @Override

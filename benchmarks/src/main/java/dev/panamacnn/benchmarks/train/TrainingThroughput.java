@@ -76,7 +76,7 @@ public final class TrainingThroughput {
 
     private static void breakdown(Map<String, long[]> phases, long optimizerNanos, long total, int steps) {
         long accounted = optimizerNanos;
-        System.out.printf(Locale.ROOT, "  %-14s %9s %7s %6s%n", "phase", "us/step", "calls", "share");
+        System.out.printf(Locale.ROOT, "  %-30s %9s %7s %6s%n", "phase", "us/step", "calls", "share");
         for (var e : phases.entrySet()) {
             accounted += e.getValue()[0];
             line(e.getKey(), e.getValue()[0], e.getValue()[1], total, steps);
@@ -86,7 +86,7 @@ public final class TrainingThroughput {
     }
 
     private static void line(String phase, long nanos, long calls, long total, int steps) {
-        System.out.printf(Locale.ROOT, "  %-14s %9.1f %7d %5.1f%%%n", phase, nanos / 1e3 / steps, calls / steps,
+        System.out.printf(Locale.ROOT, "  %-30s %9.1f %7d %5.1f%%%n", phase, nanos / 1e3 / steps, calls / steps,
                 100.0 * nanos / total);
     }
 

@@ -37,6 +37,9 @@ class FastTrainingKernelsTest {
             long perInput = (long) conv.outChannels() / s.groups() * s.kernelH() * s.kernelW();
             Tolerance.forReduction(perInput, 1).assertClose(what + " dx", r[2], f[2]);
             if (b != null) Tolerance.forReduction(perWeight, 1).assertClose(what + " db", r[3], f[3]);
+            // Without dx (a first layer) the fast kernels may take another path (PlaneConv).
+            Tolerance.forReduction(perWeight, 1).assertClose(what + " dw without dx", r[4], f[4]);
+            if (b != null) Tolerance.forReduction(perWeight, 1).assertClose(what + " db without dx", r[5], f[5]);
         }
     }
 
@@ -48,7 +51,10 @@ class FastTrainingKernelsTest {
         Tensor db = b == null ? null : Tensor.randomNormal(arena, seed + 5, 0f, 1f, b.shape().dims());
         Tensor dx = Tensor.full(arena, Float.NaN, x.shape().dims());
         k.conv2dBackward(x, w, conv.spec(), dy, dx, dw, db);
-        return new Tensor[] {y, dw, dx, db};
+        Tensor dwOnly = Tensor.randomNormal(arena, seed + 6, 0f, 1f, w.shape().dims());
+        Tensor dbOnly = b == null ? null : Tensor.randomNormal(arena, seed + 7, 0f, 1f, b.shape().dims());
+        k.conv2dBackward(x, w, conv.spec(), dy, null, dwOnly, dbOnly);
+        return new Tensor[] {y, dw, dx, db, dwOnly, dbOnly};
     }
 
     @Test
@@ -58,6 +64,54 @@ class FastTrainingKernelsTest {
                     Shape in = c.in().withDim(0, 1 + (int) Math.floorMod(c.seed(), 5L));
                     compareConv((Conv2d) c.layer(), in, c.seed(), threads);
                 });
+    }
+
+    /**
+     * Stride-1 ungrouped convolutions with few taps per output (≤ 64: C·kh·kw), which the simd
+     * kernels run as direct convolutions over padded planes: odd widths, padding wider than the
+     * kernel, dilation, channel counts that are not multiples of the 3-row tile.
+     */
+    @Test
+    void planeConvolutionsEqualReference() {
+        GradientCheckTest.qt(60).forAll(in -> {
+            int c = GradientCheckTest.between(1, 4, in), kh = GradientCheckTest.between(1, 5, in);
+            int kw = GradientCheckTest.between(1, 5, in);
+            int h = GradientCheckTest.between(kh, 30, in), w = GradientCheckTest.between(kw, 30, in);
+            int dh = h >= 2 * kh - 1 ? GradientCheckTest.between(1, 2, in) : 1;
+            int dw = w >= 2 * kw - 1 ? GradientCheckTest.between(1, 2, in) : 1;
+            Conv2dSpec spec = Conv2dSpec.of(kh, kw).padding(GradientCheckTest.between(0, 3, in),
+                    GradientCheckTest.between(0, 3, in), GradientCheckTest.between(0, 3, in),
+                    GradientCheckTest.between(0, 3, in)).dilation(dh, dw);
+            Conv2d conv = new Conv2d(c, GradientCheckTest.between(1, 10, in), spec,
+                    GradientCheckTest.between(0, 1, in) == 1);
+            return new Object[] {conv, Shape.of(GradientCheckTest.between(1, 5, in), c, h, w),
+                    GradientCheckTest.between(1, 1000, in), GradientCheckTest.between(1, 3, in)};
+        }).checkAssert(a -> compareConv((Conv2d) a[0], (Shape) a[1], (Integer) a[2], (Integer) a[3]));
+    }
+
+    /**
+     * Ungrouped convolutions with 16, 32 or 48 output channels and more than 64 taps per
+     * output, which the simd kernels run with vectors along output channels (ChannelConv):
+     * strides, padding, dilation, pixel counts that are not multiples of the 8-pixel tile.
+     */
+    @Test
+    void channelConvolutionsEqualReference() {
+        GradientCheckTest.qt(40).forAll(in -> {
+            int kh = GradientCheckTest.between(2, 5, in), kw = GradientCheckTest.between(2, 5, in);
+            int c = GradientCheckTest.between(64 / (kh * kw) + 1, 64 / (kh * kw) + 4, in); // > 64 taps
+            int dh = GradientCheckTest.between(1, 2, in), dw = GradientCheckTest.between(1, 2, in);
+            int h = GradientCheckTest.between(dh * (kh - 1) + 1, 16, in);
+            int w = GradientCheckTest.between(dw * (kw - 1) + 1, 16, in);
+            Conv2dSpec spec = Conv2dSpec.of(kh, kw)
+                    .stride(GradientCheckTest.between(1, 3, in), GradientCheckTest.between(1, 3, in))
+                    .padding(GradientCheckTest.between(0, 2, in), GradientCheckTest.between(0, 2, in),
+                            GradientCheckTest.between(0, 2, in), GradientCheckTest.between(0, 2, in))
+                    .dilation(dh, dw);
+            Conv2d conv = new Conv2d(c, 16 * GradientCheckTest.between(1, 3, in), spec,
+                    GradientCheckTest.between(0, 1, in) == 1);
+            return new Object[] {conv, Shape.of(GradientCheckTest.between(1, 5, in), c, h, w),
+                    GradientCheckTest.between(1, 1000, in), GradientCheckTest.between(1, 3, in)};
+        }).checkAssert(a -> compareConv((Conv2d) a[0], (Shape) a[1], (Integer) a[2], (Integer) a[3]));
     }
 
     @Test
