@@ -26,6 +26,12 @@ public final class SimdBackend implements Backend {
         return algorithm == INSTANCE.convAlgorithm ? INSTANCE : new SimdBackend(algorithm);
     }
 
+    /**
+     * {@code -Dpanama.simd.depthwise=planes} runs every depthwise layer plane by plane (no channel
+     * blocks), for measurements.
+     */
+    private static final boolean DEPTHWISE_PLANES_ONLY = "planes".equals(System.getProperty("panama.simd.depthwise"));
+
     /** {@code -Dpanama.simd.conv=auto|gemm|direct} overrides the default, for measurements. */
     private static ConvAlgorithm defaultConvAlgorithm() {
         String v = System.getProperty("panama.simd.conv", "auto");
@@ -49,6 +55,9 @@ public final class SimdBackend implements Backend {
     public Kernel conv(Ops.Conv op) {
         int c = op.input().dim(1), o = op.output().dim(1);
         boolean depthwise = op.spec().groups() == c && c == o;
+        if (!DEPTHWISE_PLANES_ONLY && DepthwiseBlockKernel.supports(op)) {
+            return new DepthwiseBlockKernel(op);
+        }
         if (DepthwiseConvKernel.supports(op)) return new DepthwiseConvKernel(op);
         if (depthwise && op.residual() == null) return RangeKernels.depthwise(op);
         return prefersDirect(op, convAlgorithm) ? new DirectConvKernel(op) : new ConvGemmKernel(op);

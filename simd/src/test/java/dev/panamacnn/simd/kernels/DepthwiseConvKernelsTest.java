@@ -118,6 +118,60 @@ class DepthwiseConvKernelsTest {
         out.assertGuardsIntact("padded output");
     }
 
+    /** 3×3 layers on small planes with whole vectors of channels: the channel-block kernel. */
+    static final Gen<Case> BLOCK_CASES = rs -> {
+        int c = L * draw(rs, 1, 3), n = draw(rs, 1, 2);
+        Conv2dSpec spec = Conv2dSpec.of(3).stride(draw(rs, 1, 2), draw(rs, 1, 2))
+                .padding(draw(rs, 0, 2), draw(rs, 0, 2), draw(rs, 0, 2), draw(rs, 0, 2)).groups(c);
+        int h = draw(rs, Math.max(1, 3 - spec.padTop() - spec.padBottom()), 9);
+        int w = draw(rs, Math.max(1, 3 - spec.padLeft() - spec.padRight()), 9);
+        int blocks = n * c / L, a = draw(rs, 0, blocks), b = draw(rs, 0, blocks);
+        return new Case(n, c, h, w, spec, coin(rs), draw(rs, 0, CLAMPS.length - 1), seed(rs),
+                draw(rs, 0, L + 1), draw(rs, 0, L + 1), Math.min(a, b), Math.max(a, b));
+    };
+
+    @Test
+    void channelBlocksEqualReferenceConvolutionThenClamp() {
+        qt().withExamples(150).forAll(BLOCK_CASES)
+                .assuming(k -> DepthwiseChannelBlocks.applies(k.spec, k.c, k.h, k.w))
+                .checkAssert(DepthwiseConvKernelsTest::checkBlocks);
+    }
+
+    private static void checkBlocks(Case k) {
+        Conv2dSpec s = k.spec;
+        float lo = CLAMPS[k.clamp][0], hi = CLAMPS[k.clamp][1];
+        try (Arena arena = Arena.ofConfined()) {
+            float[] xd = Fixtures.uniform(k.seed, k.planes() * k.h * k.w, -2f, 2f);
+            float[] wd = Fixtures.uniform(k.seed + 1, k.c * 9, -1f, 1f);
+            float[] bd = k.bias ? Fixtures.uniform(k.seed + 2, k.c, -0.5f, 0.5f) : new float[k.c];
+            Tensor x = Tensor.of(arena, xd, k.n, k.c, k.h, k.w);
+            Tensor wt = Tensor.of(arena, wd, k.c, 1, 3, 3);
+            float[] expected = ConvRef.conv2d(x, wt, Tensor.of(arena, bd, k.c), s, arena).toArray();
+            Activation clip = Activation.clip(lo, hi);
+            for (int i = 0; i < expected.length; i++) expected[i] = clip.apply(expected[i]);
+
+            float[] blocked = new float[k.c * 9]; // the layout DepthwiseBlockKernel packs: [block][tap][lane]
+            for (int ch = 0; ch < k.c; ch++) {
+                for (int t = 0; t < 9; t++) blocked[((ch / L) * 9 + t) * L + ch % L] = wd[ch * 9 + t];
+            }
+            var g = new DepthwiseChannelBlocks.Geometry(k.h, k.w, s);
+            int[] floats = g.scratchFloats();
+            var scratch = new DepthwiseChannelBlocks.Scratch(new float[floats[0]], new float[floats[1] + 5],
+                    new float[floats[2]]);
+            Placed in = Placed.of(arena, xd, k.xOff);
+            Placed out = Placed.empty(arena, expected.length, k.yOff);
+            int[] bounds = {k.cut2, k.n * k.c / L, k.cut1, k.cut2, 0, k.cut1};
+            for (int r = 0; r < bounds.length; r += 2) {
+                java.util.Arrays.fill(scratch.padded(), Float.NaN); // another layer's leftovers must not leak into the halo
+                DepthwiseChannelBlocks.run(in.segment(), in.offset(), blocked, bd, out.segment(), out.offset(), k.c, g,
+                        lo, hi, bounds[r], bounds[r + 1], scratch);
+            }
+            Tolerance.forReduction(10, Fixtures.rms(xd) * Fixtures.rms(wd) + (k.bias ? 0.5 : 0))
+                    .assertClose("DepthwiseChannelBlocks", expected, out.read());
+            out.assertGuardsIntact("channel-block output");
+        }
+    }
+
     @Test
     void paddedKernelRejectsShortSegments() {
         try (Arena arena = Arena.ofConfined()) {
