@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * 3×3 depthwise convolution on small planes (≤ {@link #MAX_PIXELS} outputs: MobileNet's 14×14
- * and 7×7 stages) with vectors along L channels, plus a fused bias and clamp.
+ * 3×3 depthwise convolution on small planes (≤ {@link #MAX_PIXELS} outputs: MobileNet's 7×7
+ * stage) with vectors along L channels, plus a fused bias and clamp.
  *
  * <p>Per block of L channels of one image, the L planes are gathered into a zero-padded
  * pixel-major buffer (one vector of L channels per pixel), every output is then nine FMAs on
@@ -31,10 +31,10 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class DepthwiseChannelBlocks {
     /**
-     * Largest output plane taken (7×7). 14×14 planes ran ~2× faster here too, but then the plane
-     * kernel's C2 code for MobileNetV2's large planes (56², 112²) came out 1.8× slower: it was
-     * compiled from a profile of large planes only (measured, same runs; with loop unrolling
-     * off both cases were equally slow). Taking only the 7×7 stage kept those fast.
+     * Largest output plane taken (7×7, where it halves the time). On MobileNetV2's 14×14 layers
+     * it ran no faster than the plane kernel (155 vs 153 µs), and taking them made the plane
+     * kernel's layers on 56² and 112² planes 1.8× slower in the same process (measured
+     * repeatedly; the cause, somewhere in how C2 compiled the plane kernel, was not found).
      */
     public static final int MAX_PIXELS = 49;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
