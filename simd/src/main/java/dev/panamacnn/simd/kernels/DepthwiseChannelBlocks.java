@@ -8,7 +8,6 @@ import static jdk.incubator.vector.VectorOperators.LE;
 
 import dev.panamacnn.core.ops.Conv2dSpec;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -37,7 +36,6 @@ public final class DepthwiseChannelBlocks {
      * repeatedly; the cause, somewhere in how C2 compiled the plane kernel, was not found).
      */
     public static final int MAX_PIXELS = 49;
-    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
     /** {@code [0, L, 2L, …]}: one channel of L consecutive pixels from the pixel-major results. */
     private static final int[] CHANNEL_OF_PIXELS = new int[L];
 
@@ -106,10 +104,21 @@ public final class DepthwiseChannelBlocks {
         for (int u = from; u < to; u++) {
             int image = u / blocks, block = u % blocks;
             long firstPlane = (long) image * channels + (long) block * L;
-            MemorySegment.copy(in, FLOAT, (inOff + firstPlane * plane) * 4, scratch.planes, 0, L * plane);
+            load(in, inOff + firstPlane * plane, scratch.planes, L * plane);
             toPixelMajor(g, scratch);
             convolve(g, weights, block * 9 * L, bias, block * L, lo, hi, scratch.padded, scratch.results);
             toPlanes(scratch.results, out, outOff + firstPlane * outPlane, outPlane, g.outTail);
+        }
+    }
+
+    /**
+     * Copies {@code count} floats (a multiple of L) from the segment into the array with vectors:
+     * {@code MemorySegment.copy} into an array wraps the array in a heap segment, which C2 did not
+     * always scalar-replace, and compiled inference must not allocate.
+     */
+    private static void load(MemorySegment in, long from, float[] to, int count) {
+        for (int i = 0; i < count; i += L) {
+            FloatVector.fromMemorySegment(F, in, (from + i) * 4, ORDER).intoArray(to, i);
         }
     }
 
@@ -123,9 +132,24 @@ public final class DepthwiseChannelBlocks {
         }
     }
 
-    /** Nine FMAs per output pixel, three independent chains (one per kernel row), then bias and clamp. */
+    /** One output row after another ({@link #convolveRow}). */
     private static void convolve(Geometry g, float[] wt, int w0, float[] bias, int c0, float lo, float hi,
                                  float[] padded, float[] results) {
+        for (int i = 0; i < g.oh; i++) {
+            convolveRow(padded, i * g.sh * g.wp * L, g.sw * L, g.wp * L, g.ow, wt, w0, bias, c0, lo, hi, results,
+                    i * g.ow * L);
+        }
+    }
+
+    /**
+     * Nine FMAs per output pixel of one row, three independent chains (one per kernel row), then
+     * bias and clamp. Per row, not per plane: every index is linear in the loop variable, so C2
+     * moves the bounds checks out of the loop. A version looping over rows and columns inside
+     * one method allocated its weight vectors in some C2 compiles (Java fallback of
+     * {@code fromArray}, seen with JFR), which compiled inference must never do.
+     */
+    private static void convolveRow(float[] padded, int start, int colStep, int rowStep, int count, float[] wt,
+                                    int w0, float[] bias, int c0, float lo, float hi, float[] results, int r0) {
         FloatVector k0 = FloatVector.fromArray(F, wt, w0), k1 = FloatVector.fromArray(F, wt, w0 + L);
         FloatVector k2 = FloatVector.fromArray(F, wt, w0 + 2 * L), k3 = FloatVector.fromArray(F, wt, w0 + 3 * L);
         FloatVector k4 = FloatVector.fromArray(F, wt, w0 + 4 * L), k5 = FloatVector.fromArray(F, wt, w0 + 5 * L);
@@ -133,24 +157,20 @@ public final class DepthwiseChannelBlocks {
         FloatVector k8 = FloatVector.fromArray(F, wt, w0 + 8 * L);
         FloatVector b = FloatVector.fromArray(F, bias, c0);
         FloatVector vlo = FloatVector.broadcast(F, lo), vhi = FloatVector.broadcast(F, hi);
-        int rowStep = g.wp * L, colStep = g.sw * L;
-        for (int i = 0, r = 0; i < g.oh; i++) {
-            int p = i * g.sh * rowStep;
-            for (int j = 0; j < g.ow; j++, p += colStep, r += L) {
-                int q = p + rowStep, s = q + rowStep;
-                FloatVector a0 = FloatVector.fromArray(F, padded, p).fma(k0, b);
-                FloatVector a1 = FloatVector.fromArray(F, padded, q).mul(k3);
-                FloatVector a2 = FloatVector.fromArray(F, padded, s).mul(k6);
-                a0 = FloatVector.fromArray(F, padded, p + L).fma(k1, a0);
-                a1 = FloatVector.fromArray(F, padded, q + L).fma(k4, a1);
-                a2 = FloatVector.fromArray(F, padded, s + L).fma(k7, a2);
-                a0 = FloatVector.fromArray(F, padded, p + 2 * L).fma(k2, a0);
-                a1 = FloatVector.fromArray(F, padded, q + 2 * L).fma(k5, a1);
-                a2 = FloatVector.fromArray(F, padded, s + 2 * L).fma(k8, a2);
-                FloatVector v = a0.add(a1).add(a2);
-                v = v.blend(vlo, v.compare(LE, vlo)); // clamp by blends (see Vec)
-                v.blend(vhi, v.compare(GE, vhi)).intoArray(results, r);
-            }
+        for (int j = 0; j < count; j++) {
+            int p = start + j * colStep, q = p + rowStep, s = q + rowStep;
+            FloatVector a0 = FloatVector.fromArray(F, padded, p).fma(k0, b);
+            FloatVector a1 = FloatVector.fromArray(F, padded, q).mul(k3);
+            FloatVector a2 = FloatVector.fromArray(F, padded, s).mul(k6);
+            a0 = FloatVector.fromArray(F, padded, p + L).fma(k1, a0);
+            a1 = FloatVector.fromArray(F, padded, q + L).fma(k4, a1);
+            a2 = FloatVector.fromArray(F, padded, s + L).fma(k7, a2);
+            a0 = FloatVector.fromArray(F, padded, p + 2 * L).fma(k2, a0);
+            a1 = FloatVector.fromArray(F, padded, q + 2 * L).fma(k5, a1);
+            a2 = FloatVector.fromArray(F, padded, s + 2 * L).fma(k8, a2);
+            FloatVector v = a0.add(a1).add(a2);
+            v = v.blend(vlo, v.compare(LE, vlo)); // clamp by blends (see Vec)
+            v.blend(vhi, v.compare(GE, vhi)).intoArray(results, r0 + j * L);
         }
     }
 
