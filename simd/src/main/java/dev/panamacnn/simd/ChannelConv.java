@@ -13,9 +13,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Direct convolution with vectors along output channels, for training layers with a few whole
- * vectors of output channels (≤ {@link #MAX_OUT}) and more taps than {@link PlaneConv} takes:
- * the forward pass and the weight and bias gradients, without im2col.
+ * Direct convolution with vectors along output channels, for small training layers: ungrouped,
+ * whole vectors of at most {@link #MAX_OUT} output channels, {@link PlaneConv#MAX_TAPS} &lt; C·kh·kw
+ * ≤ {@link #MAX_TAPS} taps, at most {@link #MAX_PIXELS} output pixels (LeNet's and cnn-bn's second
+ * layers; larger layers keep the packed GEMM, whose weight reuse this path lacks): the forward
+ * pass and the weight and bias gradients, without im2col.
  *
  * <p>Output pixel p reads tap t of an image's (zero-padded) planes at {@code base[p] + off[t]},
  * the input broadcast, the weights a vector of L output channels. Every FMA is useful: LeNet's
@@ -24,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * (160 columns) and writes every input pixel 25 times. The weight gradient accumulates
  * {@code dW[t][channels]} straight from pixel-major dY, so no lane sums need reducing.
  *
- * <p>Results are pixel-major per image and reach NCHW through 16-pixel vector gathers. Each
+ * <p>Results are pixel-major per image and reach NCHW through L-pixel vector gathers. Each
  * thread takes one contiguous slice of the batch; weight-gradient sums are kept per slice and
  * added in slice order, so results are bit-identical from run to run for a given thread count.
  * The input gradient stays with the GEMM path.
@@ -32,6 +34,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class ChannelConv {
     /** Output channels up to which the broadcast inputs are not worth packing for a GEMM. */
     static final int MAX_OUT = 64;
+    /** Largest taps per output (C·kh·kw) and output pixels taken: the sizes measured, LeNet's 150 and cnn-bn's 196. */
+    static final int MAX_TAPS = 1024, MAX_PIXELS = 256;
     private static final VectorSpecies<Float> S = VectorCapabilities.FLOAT_SPECIES;
     private static final int L = S.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -51,10 +55,11 @@ final class ChannelConv {
     private final int[] pixelOfChannels = new int[L];
     private final VectorMask<Float> pixelTail;
 
-    /** Whether this path runs the convolution: ungrouped, whole vectors of at most MAX_OUT channels. */
-    static boolean applies(Conv2dSpec s, int channels, int outChannels) {
+    /** Whether this path runs the convolution (see the class comment); {@code pixels} = OH·OW. */
+    static boolean applies(Conv2dSpec s, int channels, int outChannels, int pixels) {
+        int taps = channels * s.kernelH() * s.kernelW();
         return s.groups() == 1 && outChannels % L == 0 && outChannels <= MAX_OUT
-                && !PlaneConv.applies(s, channels);
+                && taps > PlaneConv.MAX_TAPS && taps <= MAX_TAPS && pixels <= MAX_PIXELS;
     }
 
     ChannelConv(int n, int c, int h, int w, int outC, int oh, int ow, Conv2dSpec s) {
@@ -101,7 +106,7 @@ final class ChannelConv {
         MemorySegment planes = inPlace ? null : scratch.allocate(workers * (long) c * hp * wp * 4, 64);
         int rowFloats = (pixels + L - 1) / L * L * L;
         pool.run(slices, (t, worker) -> {
-            float[] rows = new float[rowFloats];
+            float[] pixelMajor = new float[rowFloats];
             for (int img = t * n / slices; img < (t + 1) * n / slices; img++) {
                 MemorySegment src = inPlace ? x : planes;
                 long image = inPlace ? (long) img * c * h * w : (long) worker * c * hp * wp;
@@ -113,10 +118,10 @@ final class ChannelConv {
                         int p5 = Math.min(p + 5, pixels - 1), p6 = Math.min(p + 6, pixels - 1);
                         int p7 = Math.min(p + 7, pixels - 1);
                         ChannelConvTiles.forward8(src, image, base[p], base[p1], base[p2], base[p3], base[p4],
-                                base[p5], base[p6], base[p7], off, taps, wt, outC, cb, rows, p, p1, p2, p3, p4, p5,
+                                base[p5], base[p6], base[p7], off, taps, wt, outC, cb, pixelMajor, p, p1, p2, p3, p4, p5,
                                 p6, p7);
                     }
-                    writeChannels(rows, cb, b, y, img);
+                    writeChannels(pixelMajor, cb, b, y, img);
                 }
             }
         });
@@ -131,7 +136,7 @@ final class ChannelConv {
         float[][] acc = new float[slices][taps * outC], biasAcc = new float[slices][outC];
         MemorySegment planes = inPlace ? null : scratch.allocate(workers * (long) c * hp * wp * 4, 64);
         pool.run(slices, (t, worker) -> {
-            float[] dyImage = new float[outC * pixels + L], dyt = new float[pixels * L];
+            float[] dyImage = new float[outC * pixels], dyt = new float[pixels * L];
             float[] sums = acc[t], biasSums = biasAcc[t];
             for (int img = t * n / slices; img < (t + 1) * n / slices; img++) {
                 MemorySegment src = inPlace ? x : planes;
@@ -186,13 +191,13 @@ final class ChannelConv {
      * channel's last vector may spill into the next channel, written after it; only a vector
      * that would reach past the image is masked.
      */
-    private void writeChannels(float[] rows, int cb, float[] bias, MemorySegment y, int img) {
+    private void writeChannels(float[] pixelMajor, int cb, float[] bias, MemorySegment y, int img) {
         long image = (long) img * outC * pixels, end = image + (long) outC * pixels;
         for (int lane = 0; lane < L; lane++) {
             FloatVector bv = FloatVector.broadcast(S, bias[cb + lane]);
             long d = image + (long) (cb + lane) * pixels;
             for (int p = 0; p < pixels; p += L) {
-                FloatVector v = FloatVector.fromArray(S, rows, p * L + lane, CHANNEL_OF_PIXELS, 0).add(bv);
+                FloatVector v = FloatVector.fromArray(S, pixelMajor, p * L + lane, CHANNEL_OF_PIXELS, 0).add(bv);
                 if (d + p + L <= end) v.intoMemorySegment(y, (d + p) * 4, LE);
                 else v.intoMemorySegment(y, (d + p) * 4, LE, pixelTail);
             }

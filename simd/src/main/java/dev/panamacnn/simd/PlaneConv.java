@@ -13,15 +13,17 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Direct convolution for training layers with few taps per output pixel (C·kh·kw ≤
- * {@link #MAX_TAPS}, stride 1, ungrouped: a network's first layers): the forward pass and the
- * weight and bias gradients, without im2col.
+ * Direct convolution for small training layers — few taps per output pixel (C·kh·kw ≤
+ * {@link #MAX_TAPS}, a kernel larger than 1×1), stride 1, ungrouped, an image's padded planes
+ * within {@link #MAX_PLANE_FLOATS} (a small network's first layers, LeNet's and cnn-bn's): the
+ * forward pass and the weight and bias gradients, without im2col.
  *
  * <p>Each image is copied into zero-padded planes, Hp × Wp per channel. Output pixel (oy, ox)
  * then has the flat position {@code q = oy·Wp + ox}, and tap (c, ky, kx) reads the planes at
- * {@code q + c·Hp·Wp + ky·dh·Wp + kx·dw}: one fixed offset per tap. Vectors run along q across row
- * ends; positions with ox ≥ OW are computed and dropped (forward) or meet zeros in dY (weight
- * gradient). For LeNet's first layer (1 → 6 channels, 5×5, 28×28) im2col + GEMM spent most of its
+ * {@code q + c·Hp·Wp + ky·dilationH·Wp + kx·dilationW}: one fixed offset per tap. Vectors run along
+ * q across row ends; positions with ox ≥ OW are computed and dropped (forward) or meet zeros in dY
+ * (weight gradient; a non-finite input there would turn 0·x into NaN, where the reference stays
+ * finite). For LeNet's first layer (1 → 6 channels, 5×5, 28×28) im2col + GEMM spent most of its
  * time writing 25 copies of every pixel and keeping those columns (5 MB per batch of 64, beyond
  * L2) for the backward pass; here an image's planes (4 KB) and dY rows stay in L1.
  *
@@ -32,6 +34,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class PlaneConv {
     /** Up to this many taps per output (C·kh·kw) the packed GEMM's weight reuse does not pay for im2col. */
     static final int MAX_TAPS = 64;
+    /** Largest C·Hp·Wp taken (16 KB of planes, so they stay in L1 while every tile reads them). */
+    static final int MAX_PLANE_FLOATS = 4096;
     private static final VectorSpecies<Float> S = VectorCapabilities.FLOAT_SPECIES;
     private static final int L = S.length();
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -51,10 +55,12 @@ final class PlaneConv {
     /** Lanes valid in the last vector of an output row. */
     private final VectorMask<Float> outTail;
 
-    /** Whether this path runs the convolution (stride 1, ungrouped, few taps per output). */
-    static boolean applies(Conv2dSpec s, int channels) {
-        return s.groups() == 1 && s.strideH() == 1 && s.strideW() == 1
-                && channels * s.kernelH() * s.kernelW() <= MAX_TAPS && WeightGradKernel.available();
+    /** Whether this path runs the convolution of {@code channels} × h × w images (see the class comment). */
+    static boolean applies(Conv2dSpec s, int channels, int h, int w) {
+        long planes = (long) channels * (h + s.padTop() + s.padBottom()) * (w + s.padLeft() + s.padRight());
+        return s.groups() == 1 && s.strideH() == 1 && s.strideW() == 1 && s.kernelH() * s.kernelW() > 1
+                && channels * s.kernelH() * s.kernelW() <= MAX_TAPS && planes <= MAX_PLANE_FLOATS
+                && WeightGradKernel.available();
     }
 
     PlaneConv(int n, int c, int h, int w, int outC, int oh, int ow, Conv2dSpec s) {

@@ -34,6 +34,11 @@ import jdk.incubator.vector.VectorSpecies;
  * then col2im), dense forward and gradients, vector ReLU and 2×2 max pooling. Everything else is
  * the reference ({@link TrainingKernels}' defaults).
  *
+ * <p>Small convolutions skip im2col for the forward pass and the weight gradient: few taps per
+ * output and stride 1 ({@link PlaneConv}, first layers, which need no input gradient), or a few
+ * vectors of output channels on small maps ({@link ChannelConv}, whose input gradient stays with
+ * the GEMM below).
+ *
  * <p>Convolutions split the batch into one contiguous slice of images per thread, each with its
  * own single-threaded GEMM workspace and packers (kept per layer across steps), since per-image
  * GEMMs of a small network are too small to split; weight gradients go to one accumulator per
@@ -80,12 +85,12 @@ final class SimdTrainingKernels implements TrainingKernels {
     public void conv2d(Tensor x, Tensor w, Tensor bias, Conv2dSpec spec, Tensor out) {
         Geometry g = new Geometry(x, w, spec, out);
         scratch.reset();
-        if (PlaneConv.applies(spec, g.c)) {
+        if (PlaneConv.applies(spec, g.c, g.h, g.w)) {
             planeConv(g, spec, out).forward(x.segment(), w.segment(), bias == null ? null : bias.segment(),
                     out.segment(), pool, scratch);
             return;
         }
-        if (ChannelConv.applies(spec, g.c, g.outC)) {
+        if (ChannelConv.applies(spec, g.c, g.outC, g.ohw)) {
             channelConv(g, spec, out).forward(x.segment(), w.segment(), bias == null ? null : bias.segment(),
                     out.segment(), pool, scratch);
             return;
@@ -133,7 +138,8 @@ final class SimdTrainingKernels implements TrainingKernels {
     }
 
     /**
-     * Per block of images of a thread's slice ({@link DyBlocks}): dY is copied into zero-padded
+     * {@link PlaneConv} or {@link ChannelConv} where they apply (see the class comment); otherwise,
+     * and for ChannelConv's input gradient, per block of images of a thread's slice ({@link DyBlocks}): dY is copied into zero-padded
      * rows; {@link WeightGradKernel} adds dY·colsᵀ into the slice's lane sums over the columns the
      * forward pass kept (the whole block in one run), or per image and group over columns packed
      * again; per image dX is Wᵀ·dY (GEMM) then col2im, or straight into dx for a 1×1 stride-1
@@ -154,13 +160,13 @@ final class SimdTrainingKernels implements TrainingKernels {
             return;
         }
         scratch.reset();
-        if (dx == null && PlaneConv.applies(spec, g.c)) {
+        if (dx == null && PlaneConv.applies(spec, g.c, g.h, g.w)) {
             planeConv(g, spec, dy).weightGradient(x.segment(), dy.segment(), dw.segment(),
                     db == null ? null : db.segment(), pool, scratch);
             return;
         }
         // The channel path computes dW and db; the GEMMs below then only compute dX.
-        boolean weights = !ChannelConv.applies(spec, g.c, g.outC);
+        boolean weights = !ChannelConv.applies(spec, g.c, g.outC, g.ohw);
         if (!weights) {
             channelConv(g, spec, dy).weightGradient(x.segment(), dy.segment(), dw.segment(),
                     db == null ? null : db.segment(), pool, scratch);

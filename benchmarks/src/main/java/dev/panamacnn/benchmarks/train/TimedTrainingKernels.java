@@ -11,7 +11,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Wraps training kernels and adds up the wall time of each method (convolutions and pooling per
- * input shape, so per layer), for the per-phase breakdown of
+ * input shape: per layer in LeNet, while layers that share an input shape share a row), for the
+ * per-phase breakdown of
  * {@link TrainingThroughput}. Not for the JMH figures: the wrapper itself costs a few nanoseconds
  * and a map lookup per call.
  */

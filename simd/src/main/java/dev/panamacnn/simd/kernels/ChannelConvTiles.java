@@ -24,13 +24,13 @@ public final class ChannelConvTiles {
     }
 
     /**
-     * Eight output pixels (plane bases {@code b0..b7}) × L output channels from {@code wt}'s
-     * column {@code cb}: {@code rows[p_i·L + lane] = Σ_t wt[t·co + cb + lane] · planes[image + b_i + off[t]]}.
-     * 8 accumulators, 9 loads per 8 FMAs.
+     * Eight output pixels {@code q0..q7} (plane bases {@code b0..b7}) × L output channels from
+     * {@code wt}'s column {@code cb}: {@code pixelMajor[q_i·L + lane] = Σ_t wt[t·co + cb + lane] ·
+     * planes[image + b_i + off[t]]}. 8 accumulators, 9 loads per 8 FMAs.
      */
     public static void forward8(MemorySegment planes, long image, int b0, int b1, int b2, int b3, int b4, int b5,
-                                int b6, int b7, int[] off, int taps, float[] wt, int co, int cb, float[] rows,
-                                int r0, int r1, int r2, int r3, int r4, int r5, int r6, int r7) {
+                                int b6, int b7, int[] off, int taps, float[] wt, int co, int cb, float[] pixelMajor,
+                                int q0, int q1, int q2, int q3, int q4, int q5, int q6, int q7) {
         FloatVector a0 = FloatVector.zero(Vec.F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int t = 0; t < taps; t++) {
             FloatVector w = FloatVector.fromArray(Vec.F, wt, t * co + cb);
@@ -44,14 +44,14 @@ public final class ChannelConvTiles {
             a6 = x(planes, o + b6).fma(w, a6);
             a7 = x(planes, o + b7).fma(w, a7);
         }
-        a0.intoArray(rows, r0 * L);
-        a1.intoArray(rows, r1 * L);
-        a2.intoArray(rows, r2 * L);
-        a3.intoArray(rows, r3 * L);
-        a4.intoArray(rows, r4 * L);
-        a5.intoArray(rows, r5 * L);
-        a6.intoArray(rows, r6 * L);
-        a7.intoArray(rows, r7 * L);
+        a0.intoArray(pixelMajor, q0 * L);
+        a1.intoArray(pixelMajor, q1 * L);
+        a2.intoArray(pixelMajor, q2 * L);
+        a3.intoArray(pixelMajor, q3 * L);
+        a4.intoArray(pixelMajor, q4 * L);
+        a5.intoArray(pixelMajor, q5 * L);
+        a6.intoArray(pixelMajor, q6 * L);
+        a7.intoArray(pixelMajor, q7 * L);
     }
 
     /**

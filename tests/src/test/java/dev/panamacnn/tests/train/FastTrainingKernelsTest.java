@@ -14,7 +14,7 @@ import java.lang.foreign.Arena;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fast training kernels (simd: GEMM-based convolution and dense gradients, vector ReLU) equal
+ * The fast training kernels (simd: GEMM-based and direct convolutions, dense gradients, vector ReLU) equal
  * the reference kernels over random shapes and 1–3 threads, forward and backward, including the
  * accumulation of parameter gradients into non-zero tensors.
  */
@@ -77,11 +77,11 @@ class FastTrainingKernelsTest {
             int c = GradientCheckTest.between(1, 4, in), kh = GradientCheckTest.between(1, 5, in);
             int kw = GradientCheckTest.between(1, 5, in);
             int h = GradientCheckTest.between(kh, 30, in), w = GradientCheckTest.between(kw, 30, in);
-            int dh = h >= 2 * kh - 1 ? GradientCheckTest.between(1, 2, in) : 1;
-            int dw = w >= 2 * kw - 1 ? GradientCheckTest.between(1, 2, in) : 1;
+            int dilH = h >= 2 * kh - 1 ? GradientCheckTest.between(1, 2, in) : 1;
+            int dilW = w >= 2 * kw - 1 ? GradientCheckTest.between(1, 2, in) : 1;
             Conv2dSpec spec = Conv2dSpec.of(kh, kw).padding(GradientCheckTest.between(0, 3, in),
                     GradientCheckTest.between(0, 3, in), GradientCheckTest.between(0, 3, in),
-                    GradientCheckTest.between(0, 3, in)).dilation(dh, dw);
+                    GradientCheckTest.between(0, 3, in)).dilation(dilH, dilW);
             Conv2d conv = new Conv2d(c, GradientCheckTest.between(1, 10, in), spec,
                     GradientCheckTest.between(0, 1, in) == 1);
             return new Object[] {conv, Shape.of(GradientCheckTest.between(1, 5, in), c, h, w),
@@ -90,7 +90,7 @@ class FastTrainingKernelsTest {
     }
 
     /**
-     * Ungrouped convolutions with 16, 32 or 48 output channels and more than 64 taps per
+     * Ungrouped convolutions with 16, 32, 48 or 64 output channels and more than 64 taps per
      * output, which the simd kernels run with vectors along output channels (ChannelConv):
      * strides, padding, dilation, pixel counts that are not multiples of the 8-pixel tile.
      */
@@ -99,15 +99,15 @@ class FastTrainingKernelsTest {
         GradientCheckTest.qt(40).forAll(in -> {
             int kh = GradientCheckTest.between(2, 5, in), kw = GradientCheckTest.between(2, 5, in);
             int c = GradientCheckTest.between(64 / (kh * kw) + 1, 64 / (kh * kw) + 4, in); // > 64 taps
-            int dh = GradientCheckTest.between(1, 2, in), dw = GradientCheckTest.between(1, 2, in);
-            int h = GradientCheckTest.between(dh * (kh - 1) + 1, 16, in);
-            int w = GradientCheckTest.between(dw * (kw - 1) + 1, 16, in);
+            int dilH = GradientCheckTest.between(1, 2, in), dilW = GradientCheckTest.between(1, 2, in);
+            int h = GradientCheckTest.between(dilH * (kh - 1) + 1, 16, in);
+            int w = GradientCheckTest.between(dilW * (kw - 1) + 1, 16, in);
             Conv2dSpec spec = Conv2dSpec.of(kh, kw)
                     .stride(GradientCheckTest.between(1, 3, in), GradientCheckTest.between(1, 3, in))
                     .padding(GradientCheckTest.between(0, 2, in), GradientCheckTest.between(0, 2, in),
                             GradientCheckTest.between(0, 2, in), GradientCheckTest.between(0, 2, in))
-                    .dilation(dh, dw);
-            Conv2d conv = new Conv2d(c, 16 * GradientCheckTest.between(1, 3, in), spec,
+                    .dilation(dilH, dilW);
+            Conv2d conv = new Conv2d(c, 16 * GradientCheckTest.between(1, 4, in), spec,
                     GradientCheckTest.between(0, 1, in) == 1);
             return new Object[] {conv, Shape.of(GradientCheckTest.between(1, 5, in), c, h, w),
                     GradientCheckTest.between(1, 1000, in), GradientCheckTest.between(1, 3, in)};

@@ -62,24 +62,31 @@ final class GradCheck {
 
     /**
      * Central differences of {@code f} with respect to every element of {@code v} (perturbed in
-     * place); NaN where f has a kink within ±h of v (a ReLU input or a batch-norm'd value at 0:
-     * with the batch coupled through batch-norm, one such value moves every weight upstream of
-     * it). There the one-sided differences disagree, and no single derivative exists to check.
+     * place). Where f has a kink within ±h of v (a ReLU input or a batch-norm'd value at 0: with
+     * the batch coupled through batch-norm, one such value moves every weight upstream of it) the
+     * one-sided slopes disagree; the step is then cut to h/4 and h/16, which leaves a kink that
+     * was merely nearby, and only a kink closer than h/16 gives NaN: no single derivative exists
+     * there to check.
      */
     static double[] numeric(double[] v, Objective f) {
         double[] d = new double[v.length];
         double at = f.value();
         for (int i = 0; i < v.length; i++) {
             double keep = v[i];
-            v[i] = keep + H;
-            double up = f.value();
-            v[i] = keep - H;
-            double down = f.value();
+            d[i] = Double.NaN;
+            for (double h = H; h >= H / 16; h /= 4) {
+                v[i] = keep + h;
+                double up = f.value();
+                v[i] = keep - h;
+                double down = f.value();
+                double right = (up - at) / h, left = (at - down) / h;
+                // Smooth: the one-sided slopes differ by about f''·h, far below compare's tolerance.
+                if (Math.abs(right - left) <= 1e-3 * Math.max(Math.abs(right), Math.abs(left)) + 1e-5) {
+                    d[i] = (up - down) / (2 * h);
+                    break;
+                }
+            }
             v[i] = keep;
-            double right = (up - at) / H, left = (at - down) / H;
-            // Smooth: the one-sided slopes differ by f''·h, far below compare's tolerance.
-            boolean kink = Math.abs(right - left) > 1e-3 * Math.max(Math.abs(right), Math.abs(left)) + 1e-5;
-            d[i] = kink ? Double.NaN : (up - down) / (2 * H);
         }
         return d;
     }
@@ -95,11 +102,17 @@ final class GradCheck {
             if (Double.isNaN(v)) kinks++;
             else scale = Math.max(scale, Math.abs(v));
         }
-        if (kinks == analytic.length && kinks > 1) {
-            throw new AssertionError(what + ": all " + kinks + " components sit on a kink; nothing left to check");
+        if (kinks > analytic.length / 4 + 1) {
+            throw new AssertionError(what + ": " + kinks + " of " + analytic.length + " components sit on a kink;"
+                    + " too few left to check");
         }
         for (int i = 0; i < analytic.length; i++) {
-            if (Double.isNaN(numeric[i])) continue; // a kink: no derivative to compare with
+            if (Double.isNaN(numeric[i])) { // a kink: no derivative to compare with, but still a number
+                if (!Float.isFinite(analytic[i])) {
+                    throw new AssertionError(what + ": element " + i + " analytic " + analytic[i] + " at a kink");
+                }
+                continue;
+            }
             double bound = 1e-3 * Math.abs(numeric[i]) + 1e-4 * scale;
             if (!(Math.abs(analytic[i] - numeric[i]) <= bound)) {
                 throw new AssertionError(String.format("%s of %s on %s: element %d analytic %.8g, numeric %.8g"
