@@ -47,6 +47,10 @@ final class ChannelConv {
         for (int i = 0; i < L; i++) CHANNEL_OF_PIXELS[i] = i * L;
     }
 
+    /** {@link WorkerArrays} slots: per worker, then per slice, then the caller's. */
+    static final int PIXEL_MAJOR = 0, DY_IMAGE = 1, DY_PIXEL_MAJOR = 2, SUMS = 3, BIAS_SUMS = 4, WEIGHTS_T = 5,
+            BIAS = 6, SLOTS = 7;
+
     private final int n, c, h, w, outC, oh, ow, hp, wp, padTop, padLeft, taps, pixels;
     /** Whether the input has no padding and is read where it lies. */
     private final boolean inPlace;
@@ -96,17 +100,19 @@ final class ChannelConv {
 
     /** {@code y = conv(x, weight) + bias} (bias may be null), all NCHW. */
     void forward(MemorySegment x, MemorySegment weight, MemorySegment bias, MemorySegment y, WorkerPool pool,
-                 StepArena scratch) {
-        float[] wt = new float[taps * outC];
+                 StepArena scratch, WorkerArrays arrays) {
+        int workers = pool.threads(), slices = Math.min(n, workers);
+        arrays.reserve(workers);
+        float[] wt = arrays.get(0, WEIGHTS_T, taps * outC);
         for (int o = 0; o < outC; o++) {
             for (int t = 0; t < taps; t++) wt[t * outC + o] = weight.getAtIndex(F, (long) o * taps + t);
         }
-        float[] b = bias == null ? new float[outC] : bias.asSlice(0, outC * 4L).toArray(F);
-        int workers = pool.threads(), slices = Math.min(n, workers);
+        float[] b = arrays.zeroed(0, BIAS, outC);
+        if (bias != null) MemorySegment.copy(bias, F, 0, b, 0, outC);
         MemorySegment planes = inPlace ? null : scratch.allocate(workers * (long) c * hp * wp * 4, 64);
         int rowFloats = (pixels + L - 1) / L * L * L;
         pool.run(slices, (t, worker) -> {
-            float[] pixelMajor = new float[rowFloats];
+            float[] pixelMajor = arrays.get(worker, PIXEL_MAJOR, rowFloats);
             for (int img = t * n / slices; img < (t + 1) * n / slices; img++) {
                 MemorySegment src = inPlace ? x : planes;
                 long image = inPlace ? (long) img * c * h * w : (long) worker * c * hp * wp;
@@ -131,12 +137,18 @@ final class ChannelConv {
      * Adds ∂L/∂w into {@code dw} and ∂L/∂b into {@code db} (may be null), sums over the batch.
      */
     void weightGradient(MemorySegment x, MemorySegment dy, MemorySegment dw, MemorySegment db, WorkerPool pool,
-                        StepArena scratch) {
+                        StepArena scratch, WorkerArrays arrays) {
         int workers = pool.threads(), slices = Math.min(n, workers);
-        float[][] acc = new float[slices][taps * outC], biasAcc = new float[slices][outC];
+        arrays.reserve(workers);
+        float[][] acc = new float[slices][], biasAcc = new float[slices][];
+        for (int t = 0; t < slices; t++) {
+            acc[t] = arrays.zeroed(t, SUMS, taps * outC);
+            biasAcc[t] = arrays.zeroed(t, BIAS_SUMS, outC);
+        }
         MemorySegment planes = inPlace ? null : scratch.allocate(workers * (long) c * hp * wp * 4, 64);
         pool.run(slices, (t, worker) -> {
-            float[] dyImage = new float[outC * pixels], dyt = new float[pixels * L];
+            float[] dyImage = arrays.get(worker, DY_IMAGE, outC * pixels);
+            float[] dyt = arrays.get(worker, DY_PIXEL_MAJOR, pixels * L);
             float[] sums = acc[t], biasSums = biasAcc[t];
             for (int img = t * n / slices; img < (t + 1) * n / slices; img++) {
                 MemorySegment src = inPlace ? x : planes;

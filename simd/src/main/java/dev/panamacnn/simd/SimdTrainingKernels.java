@@ -55,6 +55,8 @@ final class SimdTrainingKernels implements TrainingKernels {
     private final GemmWorkspace[] perWorker;
     /** Per-call scratch (packed operands, column buffers, per-slice accumulators); reset by each call. */
     private final StepArena scratch = new StepArena();
+    /** {@link ChannelConv}'s heap buffers, reused by every step. */
+    private final WorkerArrays channelArrays = new WorkerArrays(ChannelConv.SLOTS);
     /** Per convolution geometry seen so far: packers reused by every step. */
     private final List<ConvLayer> layers = new ArrayList<>();
     private static final int NR = GemmConfig.NR;
@@ -92,7 +94,7 @@ final class SimdTrainingKernels implements TrainingKernels {
         }
         if (ChannelConv.applies(spec, g.c, g.outC, g.ohw)) {
             channelConv(g, spec, out).forward(x.segment(), w.segment(), bias == null ? null : bias.segment(),
-                    out.segment(), pool, scratch);
+                    out.segment(), pool, scratch, channelArrays);
             return;
         }
         PackedA[] wg = new PackedA[g.groups];
@@ -169,7 +171,7 @@ final class SimdTrainingKernels implements TrainingKernels {
         boolean weights = !ChannelConv.applies(spec, g.c, g.outC, g.ohw);
         if (!weights) {
             channelConv(g, spec, dy).weightGradient(x.segment(), dy.segment(), dw.segment(),
-                    db == null ? null : db.segment(), pool, scratch);
+                    db == null ? null : db.segment(), pool, scratch, channelArrays);
             if (dx == null) return;
         }
         ConvLayer layer = layer(g, spec, x.segment());
