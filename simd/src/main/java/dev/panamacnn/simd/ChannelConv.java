@@ -51,7 +51,8 @@ final class ChannelConv {
     static final int PIXEL_MAJOR = 0, DY_IMAGE = 1, DY_PIXEL_MAJOR = 2, SUMS = 3, BIAS_SUMS = 4, WEIGHTS_T = 5,
             BIAS = 6, SLOTS = 7;
 
-    private final int n, c, h, w, outC, oh, ow, hp, wp, padTop, padLeft, taps, pixels;
+    private final int n, c, h, w, outC, oh, ow, taps, pixels;
+    private final PaddedImage image;
     /** Whether the input has no padding and is read where it lies. */
     private final boolean inPlace;
     private final int[] off, base;
@@ -74,24 +75,14 @@ final class ChannelConv {
         this.outC = outC;
         this.oh = oh;
         this.ow = ow;
-        padTop = s.padTop();
-        padLeft = s.padLeft();
-        hp = h + s.padTop() + s.padBottom();
-        wp = w + s.padLeft() + s.padRight();
-        inPlace = hp == h && wp == w;
-        taps = c * s.kernelH() * s.kernelW();
+        image = new PaddedImage(c, h, w, s);
+        inPlace = image.hp == h && image.wp == w;
         pixels = oh * ow;
-        off = new int[taps];
-        for (int ci = 0, t = 0; ci < c; ci++) {
-            for (int ky = 0; ky < s.kernelH(); ky++) {
-                for (int kx = 0; kx < s.kernelW(); kx++) {
-                    off[t++] = ci * hp * wp + ky * s.dilationH() * wp + kx * s.dilationW();
-                }
-            }
-        }
+        off = image.tapOffsets(s);
+        taps = off.length;
         base = new int[pixels];
         for (int oy = 0, p = 0; oy < oh; oy++) {
-            for (int ox = 0; ox < ow; ox++) base[p++] = oy * s.strideH() * wp + ox * s.strideW();
+            for (int ox = 0; ox < ow; ox++) base[p++] = oy * s.strideH() * image.wp + ox * s.strideW();
         }
         for (int i = 0; i < L; i++) pixelOfChannels[i] = i * pixels;
         var iota = FloatVector.broadcast(S, 0f).addIndex(1);
@@ -109,21 +100,21 @@ final class ChannelConv {
         }
         float[] b = arrays.zeroed(0, BIAS, outC);
         if (bias != null) MemorySegment.copy(bias, F, 0, b, 0, outC);
-        MemorySegment planes = inPlace ? null : scratch.allocate(workers * (long) c * hp * wp * 4, 64);
+        MemorySegment planes = inPlace ? null : scratch.allocate(workers * image.floats() * 4, 64);
         int rowFloats = (pixels + L - 1) / L * L * L;
         pool.run(slices, (t, worker) -> {
             float[] pixelMajor = arrays.get(worker, PIXEL_MAJOR, rowFloats);
             for (int img = t * n / slices; img < (t + 1) * n / slices; img++) {
                 MemorySegment src = inPlace ? x : planes;
-                long image = inPlace ? (long) img * c * h * w : (long) worker * c * hp * wp;
-                if (!inPlace) fillPlanes(x, img, planes, image);
+                long at = inPlace ? (long) img * c * h * w : worker * image.floats();
+                if (!inPlace) image.fill(x, img, planes, at);
                 for (int cb = 0; cb < outC; cb += L) {
                     for (int p = 0; p < pixels; p += 8) {
                         int p1 = Math.min(p + 1, pixels - 1), p2 = Math.min(p + 2, pixels - 1);
                         int p3 = Math.min(p + 3, pixels - 1), p4 = Math.min(p + 4, pixels - 1);
                         int p5 = Math.min(p + 5, pixels - 1), p6 = Math.min(p + 6, pixels - 1);
                         int p7 = Math.min(p + 7, pixels - 1);
-                        ChannelConvTiles.forward8(src, image, base[p], base[p1], base[p2], base[p3], base[p4],
+                        ChannelConvTiles.forward8(src, at, base[p], base[p1], base[p2], base[p3], base[p4],
                                 base[p5], base[p6], base[p7], off, taps, wt, outC, cb, pixelMajor, p, p1, p2, p3, p4, p5,
                                 p6, p7);
                     }
@@ -145,15 +136,15 @@ final class ChannelConv {
             acc[t] = arrays.zeroed(t, SUMS, taps * outC);
             biasAcc[t] = arrays.zeroed(t, BIAS_SUMS, outC);
         }
-        MemorySegment planes = inPlace ? null : scratch.allocate(workers * (long) c * hp * wp * 4, 64);
+        MemorySegment planes = inPlace ? null : scratch.allocate(workers * image.floats() * 4, 64);
         pool.run(slices, (t, worker) -> {
             float[] dyImage = arrays.get(worker, DY_IMAGE, outC * pixels);
             float[] dyt = arrays.get(worker, DY_PIXEL_MAJOR, pixels * L);
             float[] sums = acc[t], biasSums = biasAcc[t];
             for (int img = t * n / slices; img < (t + 1) * n / slices; img++) {
                 MemorySegment src = inPlace ? x : planes;
-                long image = inPlace ? (long) img * c * h * w : (long) worker * c * hp * wp;
-                if (!inPlace) fillPlanes(x, img, planes, image);
+                long at = inPlace ? (long) img * c * h * w : worker * image.floats();
+                if (!inPlace) image.fill(x, img, planes, at);
                 MemorySegment.copy(dy, F, (long) img * outC * pixels * 4, dyImage, 0, outC * pixels);
                 for (int cb = 0; cb < outC; cb += L) {
                     FloatVector bsum = FloatVector.fromArray(S, biasSums, cb);
@@ -169,7 +160,7 @@ final class ChannelConv {
                         int k5 = Math.min(k + 5, taps - 1), k6 = Math.min(k + 6, taps - 1);
                         int k7 = Math.min(k + 7, taps - 1), k8 = Math.min(k + 8, taps - 1);
                         int k9 = Math.min(k + 9, taps - 1);
-                        ChannelConvTiles.weightGrad10(src, image, base, pixels, dyt, off[k], off[k1], off[k2],
+                        ChannelConvTiles.weightGrad10(src, at, base, pixels, dyt, off[k], off[k1], off[k2],
                                 off[k3], off[k4], off[k5], off[k6], off[k7], off[k8], off[k9], sums, outC, cb, k, k1,
                                 k2, k3, k4, k5, k6, k7, k8, k9);
                     }
@@ -183,17 +174,6 @@ final class ChannelConv {
                     dw.setAtIndex(F, at, dw.getAtIndex(F, at) + acc[s][t * outC + o]);
                 }
                 if (db != null) db.setAtIndex(F, o, db.getAtIndex(F, o) + biasAcc[s][o]);
-            }
-        }
-    }
-
-    /** Copies image {@code img} into the interior of the planes at {@code at}; the border stays zero. */
-    private void fillPlanes(MemorySegment x, int img, MemorySegment planes, long at) {
-        long src = (long) img * c * h * w;
-        for (int ci = 0; ci < c; ci++) {
-            for (int iy = 0; iy < h; iy++) {
-                PlaneConv.copyRow(x, src + ((long) ci * h + iy) * w, planes,
-                        at + (long) ci * hp * wp + (long) (iy + padTop) * wp + padLeft, w);
             }
         }
     }

@@ -21,11 +21,7 @@ final class DepthwiseBlockKernel extends RangeKernel {
         super(op.input().dim(0) * op.input().dim(1) / LANES, (long) LANES * op.output().dim(2) * op.output().dim(3) * 9);
         this.op = op;
         channels = op.input().dim(1);
-        float[] w = op.weight();
-        weights = new float[channels * 9];
-        for (int c = 0; c < channels; c++) {
-            for (int t = 0; t < 9; t++) weights[((c / LANES) * 9 + t) * LANES + c % LANES] = w[c * 9 + t];
-        }
+        weights = DepthwiseChannelBlocks.packWeights(op.weight(), channels);
         bias = op.bias().clone();
         geometry = new DepthwiseChannelBlocks.Geometry(op.input().dim(2), op.input().dim(3), op.spec());
         lo = op.activation().min();

@@ -9,7 +9,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -43,15 +42,14 @@ final class PlaneConv {
     /** Positions per forward tile ({@link PlaneConvTiles#forward3x4}). */
     private static final int BLOCK = 4 * L;
 
-    private final int n, c, h, w, outC, oh, ow, hp, wp, padTop, padLeft, taps;
+    private final int n, outC, oh, ow, wp, taps;
+    private final PaddedImage image;
     /** Plane offset of each tap, in floats. */
     private final int[] off;
     /** Computed positions per image: OH·Wp rounded up to whole forward tiles. */
     private final int positions;
     /** Floats of one image's planes, including the zeros that the last positions read past the end. */
     private final long planeFloats;
-    /** {@code TAILS[k]}: the first k lanes. */
-    private static final VectorMask<Float>[] TAILS = tails();
     /** Lanes valid in the last vector of an output row. */
     private final VectorMask<Float> outTail;
 
@@ -59,43 +57,22 @@ final class PlaneConv {
     static boolean applies(Conv2dSpec s, int channels, int h, int w) {
         long planes = (long) channels * (h + s.padTop() + s.padBottom()) * (w + s.padLeft() + s.padRight());
         return s.groups() == 1 && s.strideH() == 1 && s.strideW() == 1 && s.kernelH() * s.kernelW() > 1
-                && channels * s.kernelH() * s.kernelW() <= MAX_TAPS && planes <= MAX_PLANE_FLOATS
-                && WeightGradKernel.available();
+                && channels * s.kernelH() * s.kernelW() <= MAX_TAPS && planes <= MAX_PLANE_FLOATS;
     }
 
     PlaneConv(int n, int c, int h, int w, int outC, int oh, int ow, Conv2dSpec s) {
         this.n = n;
-        this.c = c;
-        this.h = h;
-        this.w = w;
         this.outC = outC;
         this.oh = oh;
         this.ow = ow;
-        padTop = s.padTop();
-        padLeft = s.padLeft();
-        hp = h + s.padTop() + s.padBottom();
-        wp = w + s.padLeft() + s.padRight();
-        taps = c * s.kernelH() * s.kernelW();
-        off = new int[taps];
-        for (int ci = 0, t = 0; ci < c; ci++) {
-            for (int ky = 0; ky < s.kernelH(); ky++) {
-                for (int kx = 0; kx < s.kernelW(); kx++) {
-                    off[t++] = ci * hp * wp + ky * s.dilationH() * wp + kx * s.dilationW();
-                }
-            }
-        }
+        image = new PaddedImage(c, h, w, s);
+        wp = image.wp;
+        off = image.tapOffsets(s);
+        taps = off.length;
         positions = (oh * wp + BLOCK - 1) / BLOCK * BLOCK;
         long maxOff = off[taps - 1];
-        planeFloats = (Math.max((long) c * hp * wp, positions + maxOff) + L - 1) / L * L;
-        outTail = TAILS[ow - (ow - 1) / L * L];
-    }
-
-    @SuppressWarnings("unchecked")
-    private static VectorMask<Float>[] tails() {
-        VectorMask<Float>[] m = new VectorMask[L + 1];
-        var iota = FloatVector.broadcast(S, 0f).addIndex(1);
-        for (int k = 0; k <= L; k++) m[k] = iota.compare(VectorOperators.LT, (float) k);
-        return m;
+        planeFloats = (Math.max(image.floats(), positions + maxOff) + L - 1) / L * L;
+        outTail = PaddedImage.firstLanes(ow - (ow - 1) / L * L);
     }
 
     /** {@code y = conv(x, weight) + bias} (bias may be null), all NCHW. */
@@ -112,7 +89,7 @@ final class PlaneConv {
             MemorySegment myPlanes = planes.asSlice(p * 4, planeFloats * 4);
             MemorySegment myWide = wide.asSlice(o * 4, outC * outStride * 4);
             for (int img = t * n / slices; img < (t + 1) * n / slices; img++) {
-                fillPlanes(x, img, myPlanes);
+                image.fill(x, img, myPlanes, 0);
                 for (int r = 0; r < outC; r += 3) {
                     int r1 = Math.min(r + 1, outC - 1), r2 = Math.min(r + 2, outC - 1);
                     for (int q = 0; q < positions; q += BLOCK) {
@@ -141,7 +118,7 @@ final class PlaneConv {
             MemorySegment myRows = rows.asSlice(worker * (long) outC * positions * 4, (long) outC * positions * 4);
             long a = t * perSlice;
             for (int img = t * n / slices; img < (t + 1) * n / slices; img++) {
-                fillPlanes(x, img, myPlanes);
+                image.fill(x, img, myPlanes, 0);
                 fillRows(dy, img, myRows);
                 if (db != null) WeightGradKernel.rowSums(myRows, 0, positions, outC, positions, acc, a + wLanes);
                 for (int r = 0; r < outC; r += 3) {
@@ -163,38 +140,14 @@ final class PlaneConv {
         }
     }
 
-    /** Copies image {@code img} into the interior of its planes; the border stays zero. */
-    private void fillPlanes(MemorySegment x, int img, MemorySegment planes) {
-        long src = (long) img * c * h * w;
-        for (int ci = 0; ci < c; ci++) {
-            for (int iy = 0; iy < h; iy++) {
-                copyRow(x, src + ((long) ci * h + iy) * w, planes, (long) ci * hp * wp + (long) (iy + padTop) * wp + padLeft,
-                        w);
-            }
-        }
-    }
-
     /** Copies image {@code img}'s dY into rows of width Wp; the other positions stay zero. */
     private void fillRows(MemorySegment dy, int img, MemorySegment rows) {
         long src = (long) img * outC * oh * ow;
         for (int r = 0; r < outC; r++) {
             for (int oy = 0; oy < oh; oy++) {
-                copyRow(dy, src + ((long) r * oh + oy) * ow, rows, (long) r * positions + (long) oy * wp, ow);
+                PaddedImage.copyRow(dy, src + ((long) r * oh + oy) * ow, rows, (long) r * positions + (long) oy * wp, ow);
             }
         }
-    }
-
-    /** {@code len} floats from {@code src} to {@code dst} (element offsets); nothing past them is written. */
-    static void copyRow(MemorySegment src, long s, MemorySegment dst, long d, int len) {
-        int i = 0;
-        for (; i + L < len; i += L) {
-            FloatVector.fromMemorySegment(S, src, (s + i) * 4, LE).intoMemorySegment(dst, (d + i) * 4, LE);
-        }
-        VectorMask<Float> tail = TAILS[len - i];
-        long at = (s + i) * 4;
-        FloatVector v = at + 4L * L <= src.byteSize() ? FloatVector.fromMemorySegment(S, src, at, LE)
-                : FloatVector.fromMemorySegment(S, src, at, LE, tail);
-        v.intoMemorySegment(dst, (d + i) * 4, LE, tail);
     }
 
     /**

@@ -53,6 +53,18 @@ public final class DepthwiseChannelBlocks {
                 && (long) s.outH(h) * s.outW(w) <= MAX_PIXELS;
     }
 
+    /**
+     * The layout {@link #run} takes: weights {@code [channels][9]} (one 3×3 kernel per channel)
+     * as {@code [block][tap][lane]}, so a block's tap is one vector.
+     */
+    public static float[] packWeights(float[] weights, int channels) {
+        float[] packed = new float[channels * 9];
+        for (int c = 0; c < channels; c++) {
+            for (int t = 0; t < 9; t++) packed[((c / L) * 9 + t) * L + c % L] = weights[c * 9 + t];
+        }
+        return packed;
+    }
+
     /** Per-layer constants and the sizes of one worker's scratch. */
     public static final class Geometry {
         final int h, w, oh, ow, sh, sw, pt, pl, hp, wp;
@@ -92,7 +104,7 @@ public final class DepthwiseChannelBlocks {
     /**
      * Blocks {@code [from, to)}: out = clamp(depthwise(in, weights) + bias, lo, hi).
      *
-     * @param weights the 9 taps of each channel block, {@code weights[(block·9 + tap)·L + lane]}
+     * @param weights the 9 taps of each channel block, as {@link #packWeights} lays them out
      * @param bias    one per channel
      * @param in      NCHW input at element {@code inOff}; {@code out} likewise at {@code outOff}
      */

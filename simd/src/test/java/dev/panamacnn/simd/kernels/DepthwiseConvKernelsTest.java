@@ -150,10 +150,7 @@ class DepthwiseConvKernelsTest {
             Activation clip = Activation.clip(lo, hi);
             for (int i = 0; i < expected.length; i++) expected[i] = clip.apply(expected[i]);
 
-            float[] blocked = new float[k.c * 9]; // the layout DepthwiseBlockKernel packs: [block][tap][lane]
-            for (int ch = 0; ch < k.c; ch++) {
-                for (int t = 0; t < 9; t++) blocked[((ch / L) * 9 + t) * L + ch % L] = wd[ch * 9 + t];
-            }
+            float[] blocked = DepthwiseChannelBlocks.packWeights(wd, k.c);
             var g = new DepthwiseChannelBlocks.Geometry(k.h, k.w, s);
             int[] floats = g.scratchFloats();
             var scratch = new DepthwiseChannelBlocks.Scratch(new float[floats[0]], new float[floats[1] + 5],
