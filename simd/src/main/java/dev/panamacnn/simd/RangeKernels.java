@@ -2,12 +2,14 @@ package dev.panamacnn.simd;
 
 import dev.panamacnn.core.Shape;
 import dev.panamacnn.core.ops.Broadcast;
+import dev.panamacnn.core.plan.ChannelLayout;
 import dev.panamacnn.core.plan.ExecutionContext;
 import dev.panamacnn.core.plan.Kernel;
 import dev.panamacnn.core.plan.Ops;
 import dev.panamacnn.simd.kernels.DepthwiseConvKernels;
 import dev.panamacnn.simd.kernels.EltwiseKernels;
 import dev.panamacnn.simd.kernels.NormKernels;
+import dev.panamacnn.simd.kernels.BlockedPooling;
 import dev.panamacnn.simd.kernels.PoolKernels;
 import dev.panamacnn.simd.kernels.SoftmaxKernels;
 import java.lang.foreign.Arena;
@@ -25,6 +27,7 @@ final class RangeKernels {
     private static final int BLOCK = 4096;
 
     static Kernel pool(Ops.Pool op) {
+        if (op.layout() == ChannelLayout.BLOCKED) return blockedPool(op);
         Shape in = op.input(), out = op.output();
         int planes = in.dim(0) * in.dim(1), h = in.dim(2), w = in.dim(3);
         long xOff = op.in().elementOffset(), yOff = op.out().elementOffset();
@@ -35,6 +38,39 @@ final class RangeKernels {
                 MemorySegment ws = ctx.workspace();
                 if (op.max()) PoolKernels.maxPool2d(ws, xOff, ws, yOff, h, w, op.spec(), from, to);
                 else PoolKernels.avgPool2d(ws, xOff, ws, yOff, h, w, op.spec(), from, to);
+            }
+        };
+    }
+
+    /** Pooling of blocked tensors: one unit per output row of a 16-channel block of an image. */
+    private static Kernel blockedPool(Ops.Pool op) {
+        Shape in = op.input(), out = op.output();
+        int block = BlockedConvKernel.BLOCK, h = in.dim(2), w = in.dim(3), oh = out.dim(2), ow = out.dim(3);
+        int planes = in.dim(0) * ChannelLayout.paddedChannels(in.dim(1), block) / block;
+        long inPlane = (long) h * w * block * Float.BYTES, outPlane = (long) oh * ow * block * Float.BYTES;
+        long x = op.in().byteOffset(), y = op.out().byteOffset();
+        return new RangeKernel(planes * oh, (long) ow * block * op.spec().kernelH() * op.spec().kernelW()) {
+            @Override
+            void compute(ExecutionContext ctx, int from, int to, int worker) {
+                for (int u = from; u < to; u++) {
+                    int plane = u / oh;
+                    BlockedPooling.row(ctx.workspace(), x + plane * inPlane, y + plane * outPlane, h, w, ow,
+                            op.spec(), u % oh, op.max());
+                }
+            }
+        };
+    }
+
+    /** Global pooling of a blocked input: one unit per 16-channel block of an image. */
+    static Kernel blockedGlobalPool(Ops.GlobalPool op) {
+        Shape in = op.input();
+        int channels = in.dim(1), pixels = in.dim(2) * in.dim(3), block = BlockedConvKernel.BLOCK;
+        int planes = in.dim(0) * ((channels + block - 1) / block);
+        long x = op.in().byteOffset(), y = op.out().byteOffset();
+        return new RangeKernel(planes, (long) pixels * block) {
+            @Override
+            void compute(ExecutionContext ctx, int from, int to, int worker) {
+                BlockedPooling.global(ctx.workspace(), x, y, channels, pixels, op.max(), from, to);
             }
         };
     }

@@ -1,9 +1,13 @@
 package dev.panamacnn.simd;
 
 import dev.panamacnn.core.plan.Backend;
+import dev.panamacnn.core.plan.ChannelLayout;
 import dev.panamacnn.core.plan.Kernel;
 import dev.panamacnn.core.plan.Ops;
 import dev.panamacnn.core.plan.ReferenceBackend;
+import dev.panamacnn.simd.kernels.BlockedConvTiles;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The Vector API backend. Obtain it through {@link SimdBackends#fastest()}, which checks that
@@ -32,13 +36,13 @@ public final class SimdBackend implements Backend {
      */
     private static final boolean DEPTHWISE_PLANES_ONLY = "planes".equals(System.getProperty("panama.simd.depthwise"));
 
-    /** {@code -Dpanama.simd.conv=auto|gemm|direct} overrides the default, for measurements. */
+    /** {@code -Dpanama.simd.conv=auto|nchw|gemm|direct} overrides the default, for measurements. */
     private static ConvAlgorithm defaultConvAlgorithm() {
         String v = System.getProperty("panama.simd.conv", "auto");
         try {
             return ConvAlgorithm.valueOf(v.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("panama.simd.conv must be auto, gemm or direct, got '" + v + "'");
+            throw new IllegalArgumentException("panama.simd.conv must be auto, nchw, gemm or direct, got '" + v + "'");
         }
     }
 
@@ -51,8 +55,29 @@ public final class SimdBackend implements Backend {
         return "simd";
     }
 
+    /** Blocked tensors (NCHW16c) with the default algorithm where vectors have 16 lanes. */
+    @Override
+    public int channelBlock() {
+        return convAlgorithm == ConvAlgorithm.AUTO && BlockedConvTiles.supported() ? BlockedConvKernel.BLOCK : 0;
+    }
+
+    /**
+     * Depthwise convolutions read blocked inputs; ungrouped ones read either layout (a model's
+     * first layer reads its NCHW image without a reorder). Other grouped convolutions stay NCHW.
+     */
+    @Override
+    public Set<ChannelLayout> blockedConvInputs(Ops.Conv op) {
+        if (channelBlock() == 0) return Set.of();
+        if (BlockedDepthwiseKernel.supports(op)) return EnumSet.of(ChannelLayout.BLOCKED);
+        if (BlockedConvKernel.supports(op)) return EnumSet.allOf(ChannelLayout.class);
+        return Set.of();
+    }
+
     @Override
     public Kernel conv(Ops.Conv op) {
+        if (op.outLayout() == ChannelLayout.BLOCKED) {
+            return BlockedDepthwiseKernel.supports(op) ? new BlockedDepthwiseKernel(op) : new BlockedConvKernel(op);
+        }
         int c = op.input().dim(1), o = op.output().dim(1);
         boolean depthwise = op.spec().groups() == c && c == o;
         if (!DEPTHWISE_PLANES_ONLY && DepthwiseBlockKernel.supports(op)) {
@@ -77,7 +102,7 @@ public final class SimdBackend implements Backend {
         return switch (algorithm) {
             case DIRECT -> true;
             case GEMM -> false;
-            case AUTO -> {
+            case AUTO, NCHW -> {
                 var s = op.spec();
                 int k = op.input().dim(1), outChannels = op.output().dim(1);
                 yield s.kernelH() * s.kernelW() > 1 || s.strideH() > 1 || s.strideW() > 1
@@ -98,6 +123,7 @@ public final class SimdBackend implements Backend {
 
     @Override
     public Kernel globalPool(Ops.GlobalPool op) {
+        if (op.inLayout() == ChannelLayout.BLOCKED) return RangeKernels.blockedGlobalPool(op);
         return RangeKernels.globalPool(op);
     }
 

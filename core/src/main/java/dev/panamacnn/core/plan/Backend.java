@@ -32,6 +32,35 @@ public interface Backend {
 
     Kernel copy(Ops.Copy op);
 
+    /**
+     * Channels per block of this backend's blocked layout ({@link ChannelLayout#BLOCKED}), or 0
+     * (the default) when its kernels only take NCHW. With a block size, the compiler asks
+     * {@link #blockedConvInputs} per convolution and keeps the tensors between blocked kernels
+     * blocked, converting with {@link #reorder} only where a plain kernel reads them. Such a
+     * backend must also run additions, activations, pooling and global pooling on blocked
+     * inputs (their ops say so: {@code Ops.Pool.layout}, {@code Ops.GlobalPool.inLayout}; the
+     * element-wise ops get the padded storage shape).
+     */
+    default int channelBlock() {
+        return 0;
+    }
+
+    /**
+     * The input layouts under which this backend runs {@code op} with a blocked output: empty (the
+     * default) runs it on NCHW; {@code {BLOCKED}} needs a blocked input; {@code {NCHW, BLOCKED}}
+     * takes either (e.g. a first layer reading the model's NCHW image). {@code op}'s buffers are
+     * not yet planned (every reference is offset 0; the residual is null when there is none)
+     * and its layouts are NCHW.
+     */
+    default java.util.Set<ChannelLayout> blockedConvInputs(Ops.Conv op) {
+        return java.util.Set.of();
+    }
+
+    /** Converts between NCHW and the blocked layout (reference: element by element). */
+    default Kernel reorder(Ops.Reorder op) {
+        return HostKernels.reorder(op);
+    }
+
     default Kernel binary(Ops.Binary op) {
         return HostKernels.binary(op);
     }

@@ -81,7 +81,7 @@ final class BufferPlanner {
     }
 
     private static long bytes(Graph g, int v) {
-        return align(g.shape(v).size() * Float.BYTES);
+        return align(g.storageShape(v).size() * Float.BYTES);
     }
 
     private static long align(long n) {

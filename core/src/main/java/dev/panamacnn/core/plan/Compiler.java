@@ -20,9 +20,10 @@ public final class Compiler {
         Fusion.run(g);
         g.removeDeadNodes();
         ensureOutputIsWritten(g);
+        Backend b = options.backend();
+        ChannelBlocking.run(g, b);
         BufferPlanner.Layout layout = BufferPlanner.plan(g);
 
-        Backend b = options.backend();
         List<Kernel> kernels = new ArrayList<>();
         List<String> steps = new ArrayList<>();
         try {
@@ -31,7 +32,8 @@ public final class Compiler {
             upload.ifPresent(k -> add(kernels, steps, k, "TRANSFER input " + inputShape + " to " + b.name()));
             for (Graph.Node n : g.nodes) {
                 if (n.kind == Graph.Kind.ALIAS) continue;
-                add(kernels, steps, prepare(b, g, n, layout.refs()), n.toString());
+                String step = n.toString() + (g.blocked.get(n.output) ? " [blocked]" : "");
+                add(kernels, steps, prepare(b, g, n, layout.refs()), step);
             }
             var download = b.transfer(new Ops.Transfer(outputShape, layout.output(), Ops.Transfer.Direction.TO_HOST));
             download.ifPresent(k -> add(kernels, steps, k, "TRANSFER output " + outputShape + " to host"));
@@ -71,13 +73,15 @@ public final class Compiler {
         BufferRef x = refs[n.inputs[0]];
         return switch (n.kind) {
             case CONV -> b.conv(new Ops.Conv(in, out, n.convSpec, n.weight, n.bias, n.activation, x, y,
-                    n.residual >= 0 ? refs[n.residual] : null));
+                    n.residual >= 0 ? refs[n.residual] : null, g.layout(n.inputs[0]), g.layout(n.output)));
             case LINEAR -> b.linear(new Ops.Linear(in, out, n.weight, n.bias, n.activation, x, y));
             case AFFINE -> b.affine(new Ops.Affine(in, n.scale, n.shift, n.activation, x, y));
-            case POOL -> b.pool(new Ops.Pool(in, out, n.poolSpec, n.max, x, y));
-            case GLOBAL_POOL -> b.globalPool(new Ops.GlobalPool(in, n.max, x, y));
-            case ACT -> b.activation(new Ops.Act(in, n.activation, x, y));
-            case ADD -> b.add(new Ops.Add(out, n.activation, x, refs[n.inputs[1]], y));
+            case POOL -> b.pool(new Ops.Pool(in, out, n.poolSpec, n.max, x, y, g.layout(n.output)));
+            case GLOBAL_POOL -> b.globalPool(new Ops.GlobalPool(in, n.max, x, y, g.layout(n.inputs[0])));
+            // Element-wise: a blocked tensor is processed as its storage, padding channels included.
+            case ACT -> b.activation(new Ops.Act(g.storageShape(n.inputs[0]), n.activation, x, y));
+            case ADD -> b.add(new Ops.Add(g.storageShape(n.output), n.activation, x, refs[n.inputs[1]], y));
+            case REORDER -> b.reorder(new Ops.Reorder(in, g.channelBlock, g.layout(n.inputs[0]), g.layout(n.output), x, y));
             case SOFTMAX -> b.softmax(new Ops.Softmax(in, n.axis, x, y));
             case COPY -> b.copy(new Ops.Copy(in, x, y));
             case BINARY -> b.binary(new Ops.Binary(n.binaryOp, in, g.shape(n.inputs[1]), out, x, refs[n.inputs[1]], y));

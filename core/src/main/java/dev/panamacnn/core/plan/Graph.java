@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class Graph {
     enum Kind { CONV, LINEAR, AFFINE, POOL, GLOBAL_POOL, ACT, ADD, SOFTMAX, ALIAS, COPY,
-        BINARY, CONCAT, TRANSPOSE, PAD, SLICE, REDUCE_MEAN, MATMUL, CONST }
+        BINARY, CONCAT, TRANSPOSE, PAD, SLICE, REDUCE_MEAN, MATMUL, CONST, REORDER }
 
     /** One operation. Mutable so that fusion passes can fold neighbours into it. */
     static final class Node {
@@ -59,6 +59,18 @@ final class Graph {
     final List<Node> nodes = new ArrayList<>();
     int input = -1;
     int output = -1;
+    /** Values stored in the blocked layout ({@link ChannelBlocking}), with this many channels per block. */
+    final java.util.BitSet blocked = new java.util.BitSet();
+    int channelBlock;
+
+    ChannelLayout layout(int value) {
+        return blocked.get(value) ? ChannelLayout.BLOCKED : ChannelLayout.NCHW;
+    }
+
+    /** The shape of a value's storage: its shape, with channels padded to whole blocks when blocked. */
+    Shape storageShape(int value) {
+        return layout(value).storage(shape(value), channelBlock);
+    }
 
     int newValue(Shape shape) {
         shapes.add(shape);

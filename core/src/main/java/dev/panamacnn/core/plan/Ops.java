@@ -20,27 +20,43 @@ public final class Ops {
      * Convolution with batch-norm already folded in: y = clamp(conv(x, weight) + bias[o]
      * (+ residual)). {@code weight} is [O, C/groups, kH, kW] row-major, {@code bias} has O
      * entries (zeros when the layer had none), {@code residual} is null or a tensor of the
-     * output's shape added before the clamp.
+     * output's shape added before the clamp. {@code inLayout} and {@code outLayout} say how the
+     * input and the output (and the residual) lie; both are {@link ChannelLayout#NCHW} unless the
+     * backend asked for blocked tensors ({@link Backend#blockedConvInputs}).
      */
     public record Conv(Shape input, Shape output, Conv2dSpec spec, float[] weight, float[] bias,
-                       Activation activation, BufferRef in, BufferRef out, BufferRef residual) {}
+                       Activation activation, BufferRef in, BufferRef out, BufferRef residual,
+                       ChannelLayout inLayout, ChannelLayout outLayout) {}
 
     /** Dense layer y = clamp(x·Wᵀ + b): x [N, F], weight [O, F] row-major, bias [O]. */
     public record Linear(Shape input, Shape output, float[] weight, float[] bias,
                          Activation activation, BufferRef in, BufferRef out) {}
 
-    /** Max or average pooling on NCHW. */
+    /** Max or average pooling; input and output both in {@code layout}. */
     public record Pool(Shape input, Shape output, Pool2dSpec spec, boolean max,
-                       BufferRef in, BufferRef out) {}
+                       BufferRef in, BufferRef out, ChannelLayout layout) {}
 
-    /** Global average or max pooling: [N, C, H, W] → [N, C, 1, 1]. */
-    public record GlobalPool(Shape input, boolean max, BufferRef in, BufferRef out) {}
+    /**
+     * Global average or max pooling: [N, C, H, W] → [N, C, 1, 1]. The output is always NCHW; the
+     * input is blocked when its producer ran blocked.
+     */
+    public record GlobalPool(Shape input, boolean max, BufferRef in, BufferRef out, ChannelLayout inLayout) {}
 
     /** Per-channel (axis 1) y = clamp(x·scale[c] + shift[c]): batch-norm that could not be folded. */
     public record Affine(Shape shape, float[] scale, float[] shift, Activation activation,
                          BufferRef in, BufferRef out) {}
 
-    /** y = clamp(a + b), element-wise (an unfused skip connection). */
+    /**
+     * Converts a 4-D tensor of logical {@code shape} between {@link ChannelLayout#NCHW} and
+     * {@link ChannelLayout#BLOCKED} with {@code block} channels per block (to BLOCKED: the
+     * padding channels are written as zeros).
+     */
+    public record Reorder(Shape shape, int block, ChannelLayout from, ChannelLayout to, BufferRef in, BufferRef out) {}
+
+    /**
+     * y = clamp(a + b), element-wise (an unfused skip connection). On blocked tensors
+     * {@code shape} is their storage shape (channels padded to whole blocks), as for {@link Act}.
+     */
     public record Add(Shape shape, Activation activation, BufferRef a, BufferRef b, BufferRef out) {}
 
     /** y = f(x) for any activation, element-wise. */

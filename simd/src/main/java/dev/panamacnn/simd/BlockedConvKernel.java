@@ -1,0 +1,251 @@
+package dev.panamacnn.simd;
+
+import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.exec.ParallelTask;
+import dev.panamacnn.core.ops.Conv2dSpec;
+import dev.panamacnn.core.plan.ChannelLayout;
+import dev.panamacnn.core.plan.ExecutionContext;
+import dev.panamacnn.core.plan.Kernel;
+import dev.panamacnn.core.plan.Ops;
+import dev.panamacnn.simd.kernels.BlockedConvTiles;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Direct convolution (ungrouped, any kernel, stride, dilation and padding) writing a blocked
+ * output (NCHW16c) from an NCHW or blocked input: {@link BlockedConvTiles} computes 7 output
+ * pixels × 32 output channels per tile and stores them as whole vectors with bias, residual and
+ * clamp applied. Unlike {@link DirectConvKernel} there is no transpose back to NCHW after each
+ * row, and a 1×1 stride-1 convolution runs over the image's pixels as one flat row, so no tile
+ * is ever partial except the image's last.
+ *
+ * <p>A padded convolution first copies each image into zero-padded planes (per channel when the
+ * input is NCHW, per block of 16 channels when it is blocked); an unpadded one reads its input
+ * where it lies. Work is split into units of (output row, channel panel); when the packed
+ * weights fit in L2 (≤ 512 KB) the panels of a row are adjacent, so the row's inputs are
+ * reused from cache across panels, otherwise the rows of a panel are, so its weights are.
+ */
+final class BlockedConvKernel implements Kernel {
+    static final int BLOCK = 16;
+    private static final int PIXELS = BlockedConvTiles.PIXELS;
+    /** A flat (1×1, stride 1) convolution's "rows": chunks of this many pixels. */
+    private static final int FLAT_CHUNK = 8 * PIXELS;
+    private static final long WEIGHTS_IN_CACHE = 512 * 1024;
+    /** Below this many multiply-adds a task costs more to hand out than to compute. */
+    private static final long MIN_MACS_PER_TASK = 1L << 20;
+
+    private final Ops.Conv op;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment packed, bias;
+    private final int[] kOffset;
+    private final int n, c, h, w, oh, ow, outBlocks, panels, lastPanelWidth;
+    private final int pitch, inPlanes, hp, wp, padTop, padLeft;
+    private final boolean padded, flat, panelsInner;
+    private final long pixelStep, rowStep, outBlockBytes;
+    private final float min, max;
+
+    static boolean supports(Ops.Conv op) {
+        Conv2dSpec s = op.spec();
+        Shape in = op.input();
+        long planes = (long) ChannelLayout.paddedChannels(in.dim(1), BLOCK)
+                * (in.dim(2) + s.padTop() + s.padBottom()) * (in.dim(3) + s.padLeft() + s.padRight());
+        long outputs = (long) ChannelLayout.paddedChannels(op.output().dim(1), BLOCK) * op.output().dim(2) * op.output().dim(3);
+        return s.groups() == 1 && BlockedConvTiles.supported() && op.input().rank() == 4
+                && planes * Float.BYTES < Integer.MAX_VALUE && outputs * Float.BYTES < Integer.MAX_VALUE;
+    }
+
+    BlockedConvKernel(Ops.Conv op) {
+        if (!supports(op) || op.outLayout() != ChannelLayout.BLOCKED) {
+            throw new IllegalArgumentException("blocked direct convolution cannot run " + op.spec() + " to " + op.outLayout());
+        }
+        this.op = op;
+        Conv2dSpec s = op.spec();
+        Shape in = op.input(), out = op.output();
+        n = in.dim(0);
+        c = in.dim(1);
+        h = in.dim(2);
+        w = in.dim(3);
+        int o = out.dim(1);
+        oh = out.dim(2);
+        ow = out.dim(3);
+        min = op.activation().min();
+        max = op.activation().max();
+        boolean plainIn = op.inLayout() == ChannelLayout.NCHW;
+        pitch = plainIn ? 1 : BLOCK;
+        inPlanes = plainIn ? c : ChannelLayout.paddedChannels(c, BLOCK) / BLOCK;
+        padTop = s.padTop();
+        padLeft = s.padLeft();
+        hp = h + s.padTop() + s.padBottom();
+        wp = w + s.padLeft() + s.padRight();
+        padded = hp != h || wp != w;
+        flat = !padded && s.kernelH() == 1 && s.kernelW() == 1 && s.strideH() == 1 && s.strideW() == 1;
+        pixelStep = (long) s.strideW() * pitch * Float.BYTES;
+        rowStep = (long) s.strideH() * wp * pitch * Float.BYTES;
+        outBlocks = ChannelLayout.paddedChannels(o, BLOCK) / BLOCK;
+        outBlockBytes = (long) oh * ow * BLOCK * Float.BYTES;
+
+        int kh = s.kernelH(), kw = s.kernelW(), k = c * kh * kw;
+        kOffset = new int[k];
+        for (int ci = 0, i = 0; ci < c; ci++) {
+            long plane = plainIn ? (long) ci * hp * wp : (long) (ci / BLOCK) * hp * wp * BLOCK + ci % BLOCK;
+            for (int y = 0; y < kh; y++) {
+                for (int x = 0; x < kw; x++) {
+                    long pixel = (long) y * s.dilationH() * wp + (long) x * s.dilationW();
+                    kOffset[i++] = (int) ((plane + pixel * pitch) * Float.BYTES);
+                }
+            }
+        }
+        // Panels of 32 output channels (two blocks); an odd block count ends with one of 16.
+        panels = (outBlocks + 1) / 2;
+        lastPanelWidth = outBlocks % 2 == 0 ? 2 * BLOCK : BLOCK;
+        packed = arena.allocate((long) outBlocks * BLOCK * k * Float.BYTES, 64);
+        float[] weight = op.weight();
+        for (int oc = 0; oc < o; oc++) {
+            int panel = oc / (2 * BLOCK), width = panelWidth(panel);
+            long base = (long) panel * 2 * BLOCK * k + oc % (2 * BLOCK);
+            for (int i = 0; i < k; i++) {
+                packed.setAtIndex(ValueLayout.JAVA_FLOAT, base + (long) i * width, weight[oc * k + i]);
+            }
+        }
+        bias = arena.allocate((long) outBlocks * BLOCK * Float.BYTES, 64);
+        for (int oc = 0; oc < o; oc++) bias.setAtIndex(ValueLayout.JAVA_FLOAT, oc, op.bias()[oc]);
+        panelsInner = packed.byteSize() <= WEIGHTS_IN_CACHE;
+    }
+
+    private int panelWidth(int panel) {
+        return panel == panels - 1 ? lastPanelWidth : 2 * BLOCK;
+    }
+
+    private int rows() {
+        return flat ? (oh * ow + FLAT_CHUNK - 1) / FLAT_CHUNK : oh;
+    }
+
+    @Override
+    public Runnable bind(ExecutionContext ctx) {
+        PaddedPlanes planes = null;
+        if (padded) {
+            planes = ctx.resource(PaddedPlanes.class, PaddedPlanes::new);
+            planes.reserve((long) inPlanes * hp * wp * pitch * Float.BYTES);
+        }
+        return new Runner(ctx, planes);
+    }
+
+    private final class Runner implements Runnable {
+        private final ExecutionContext ctx;
+        private final PaddedPlanes planes; // null: read the input where it lies
+        private final int rows = rows(), units = rows * panels, tasks;
+        private final ParallelTask padTask, computeTask;
+        private final float[][] tiles; // per worker: one unit's raw sums, pixel-major
+        private MemorySegment input;
+        private long inBase; // byte offset of the current image's (padded) input in `input`
+        private int image;
+
+        Runner(ExecutionContext ctx, PaddedPlanes planes) {
+            this.ctx = ctx;
+            this.planes = planes;
+            long macs = (long) outBlocks * BLOCK * oh * ow * kOffset.length;
+            int rowPixels = flat ? FLAT_CHUNK : ow;
+            tiles = new float[ctx.pool().threads()][(rowPixels + PIXELS) * 2 * BLOCK];
+            tasks = (int) Math.max(1, Math.min(units, Math.min(macs / MIN_MACS_PER_TASK, 4L * ctx.pool().threads())));
+            padTask = (task, worker) -> pad(task * inPlanes / tasks, (task + 1) * inPlanes / tasks);
+            computeTask = (task, worker) -> compute((int) ((long) task * units / tasks), (int) ((long) (task + 1) * units / tasks),
+                    tiles[worker]);
+        }
+
+        @Override
+        public void run() {
+            input = planes == null ? ctx.workspace() : planes.segment();
+            for (image = 0; image < n; image++) {
+                inBase = planes == null ? op.in().byteOffset() + (long) image * inPlanes * h * w * pitch * Float.BYTES : 0;
+                if (tasks == 1) {
+                    if (planes != null) pad(0, inPlanes);
+                    compute(0, units, tiles[0]);
+                } else {
+                    if (planes != null) ctx.pool().run(tasks, padTask);
+                    ctx.pool().run(tasks, computeTask);
+                }
+            }
+        }
+
+        /** Copies input planes [from, to) of the current image into the padded planes, halo zeroed. */
+        private void pad(int from, int to) {
+            MemorySegment ws = ctx.workspace();
+            long pixel = (long) pitch * Float.BYTES, rowBytes = w * pixel, padRow = wp * pixel;
+            long src = op.in().byteOffset() + ((long) image * inPlanes + from) * h * rowBytes;
+            for (int g = from; g < to; g++) {
+                long dst = (long) g * hp * padRow;
+                zero(input, dst, padTop * padRow);
+                for (int y = 0; y < h; y++) {
+                    long row = dst + (padTop + y) * padRow;
+                    zero(input, row, padLeft * pixel);
+                    MemorySegment.copy(ws, src, input, row + padLeft * pixel, rowBytes);
+                    zero(input, row + padLeft * pixel + rowBytes, (wp - padLeft - w) * pixel);
+                    src += rowBytes;
+                }
+                zero(input, dst + (padTop + h) * padRow, (hp - padTop - h) * padRow);
+            }
+        }
+
+        /** Units [from, to) of the current image: (row, panel) pairs in the chosen order. */
+        private void compute(int from, int to, float[] tile) {
+            MemorySegment ws = ctx.workspace();
+            long imageOut = (long) image * outBlocks * outBlockBytes;
+            long out = op.out().byteOffset() + imageOut;
+            long res = op.residual() == null ? -1 : op.residual().byteOffset() + imageOut;
+            long panelBytes = 2L * BLOCK * kOffset.length * Float.BYTES;
+            int pixelsOut = oh * ow;
+            for (int u = from; u < to; u++) {
+                int row = panelsInner ? u / panels : u % rows, panel = panelsInner ? u % panels : u / rows;
+                int first, count; // output pixels [first, first + count), in one output row unless flat
+                long p;
+                if (flat) {
+                    first = row * FLAT_CHUNK;
+                    count = Math.min(FLAT_CHUNK, pixelsOut - first);
+                    p = inBase + first * pixelStep;
+                } else {
+                    first = row * ow;
+                    count = ow;
+                    p = inBase + row * rowStep;
+                }
+                long wOff = panel * panelBytes, bOff = (long) panel * 2 * BLOCK * Float.BYTES;
+                long o = out + 2L * panel * outBlockBytes + (long) first * BLOCK * Float.BYTES;
+                long r = res < 0 ? -1 : o - out + res;
+                boolean two = panelWidth(panel) == 2 * BLOCK;
+                int width = two ? 2 * BLOCK : BLOCK;
+                for (int x = 0; x < count; x += PIXELS) {
+                    int m = Math.min(PIXELS, count - x), t = x * width;
+                    long px = p + x * pixelStep;
+                    // Blocked inputs at stride 1 or 2: the 7 pixels as constant displacements.
+                    if (two && m == PIXELS && pixelStep == 64 && flat) {
+                        BlockedConvTiles.tile7x32Flat(input, px, kOffset, packed, wOff, tile, t);
+                    } else if (two && m == PIXELS && pixelStep == 64) {
+                        BlockedConvTiles.tile7x32Step64(input, px, kOffset, packed, wOff, tile, t);
+                    } else if (two && m == PIXELS && pixelStep == 128) {
+                        BlockedConvTiles.tile7x32Step128(input, px, kOffset, packed, wOff, tile, t);
+                    } else if (two) {
+                        BlockedConvTiles.tile7x32(input, px, pixelStep, kOffset, packed, wOff, tile, t, m);
+                    } else {
+                        BlockedConvTiles.tile7x16(input, px, pixelStep, kOffset, packed, wOff, tile, t, m);
+                    }
+                }
+                BlockedConvTiles.epilogue(tile, ws, o, r, outBlockBytes, bias, bOff, count, two ? 2 : 1, min, max);
+            }
+        }
+    }
+
+    /** Zeroes {@code bytes} (a multiple of 4) from {@code offset}, a vector at a time where it can. */
+    private static void zero(MemorySegment s, long offset, long bytes) {
+        FloatVector z = FloatVector.zero(FloatVector.SPECIES_512);
+        long end = offset + bytes, at = offset;
+        for (; at + 64 <= end; at += 64) z.intoMemorySegment(s, at, ByteOrder.nativeOrder());
+        for (; at < end; at += 4) s.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, 0f);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,148 @@
+package dev.panamacnn.simd.kernels;
+
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.LE;
+
+import dev.panamacnn.core.ops.Conv2dSpec;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Depthwise convolution on blocked tensors (NCHW16c): one vector holds 16 channels of a pixel,
+ * so each output pixel is one FMA per tap with that tap's 16 weights — no lane shifts, no
+ * masks, and the same code for every plane size, stride and dilation.
+ *
+ * <p>3×3 kernels keep their nine weight vectors in registers for a whole output row; a kernel
+ * row that falls in the padding gets zero weights (and reads a valid row), so only the few
+ * columns whose taps leave the image take the checked per-tap path that every other kernel
+ * size uses. Weights are packed as [block][kH][kW][16], bias as [block][16] (zeros past C).
+ * Offsets are in bytes; clamps are blends (see {@link Vec}).
+ */
+public final class BlockedDepthwise {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    private static final long V = 64; // bytes per vector: 16 channels of one pixel
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private BlockedDepthwise() {}
+
+    /**
+     * Output row {@code oy} of one block of one image: input plane (h × w pixels of 16 floats)
+     * at {@code in}, output plane (outH × outW) at {@code out}, in {@code ws}; the block's
+     * weights at {@code wt}, three zero taps (48 floats) at {@code zeroTaps}, bias at {@code b}.
+     */
+    public static void row(MemorySegment ws, long in, long out, MemorySegment weights, long wt, long zeroTaps,
+                           MemorySegment bias, long b, int h, int w, int outW, Conv2dSpec s, int oy,
+                           float lo, float hi) {
+        int kh = s.kernelH(), kw = s.kernelW(), sw = s.strideW(), pl = s.padLeft();
+        int span = (kw - 1) * s.dilationW();
+        // Columns whose taps all lie inside the row: [xLo, xHi).
+        int xLo = Math.min(outW, (pl + sw - 1) / sw);
+        int xHi = Math.max(xLo, Math.min(outW, w - 1 - span + pl >= 0 ? (w - 1 - span + pl) / sw + 1 : 0));
+        long outRow = out + (long) oy * outW * V;
+        int checkedFrom = 0, checkedTo = outW;
+        if (kh == 3 && kw == 3) {
+            // MobileNet's edges (padding 1, dilation 1): the first column, and the last when only
+            // its right tap is padding, lose one kernel column and take unchecked code too.
+            boolean simple = s.dilationW() == 1 && pl == 1 && w >= 2;
+            boolean left = simple && xLo == 1;
+            int last = outW - 1, lastX = last * sw - pl;
+            boolean right = simple && xHi == last && last > 0 && lastX >= 0 && lastX + 2 == w;
+            row3x3(ws, in, outRow, weights, wt, zeroTaps, bias, b, h, w, s, oy, xLo, xHi, left, right, lo, hi);
+            checkedFrom = left ? 1 : 0;
+            checkedTo = right ? last : outW;
+        } else {
+            xLo = xHi = 0; // every column checked
+        }
+        for (int ox = checkedFrom; ox < xLo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
+        for (int ox = xHi; ox < checkedTo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
+    }
+
+    /**
+     * Columns [xLo, xHi) of a 3×3 row, weights in registers; with {@code left}, column 0 without
+     * its left taps, with {@code right}, the last column without its right taps.
+     */
+    private static void row3x3(MemorySegment ws, long in, long outRow, MemorySegment weights, long wt, long zeroTaps,
+                               MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy,
+                               int xLo, int xHi, boolean left, boolean right, float lo, float hi) {
+        int y0 = oy * s.strideH() - s.padTop(), dh = s.dilationH();
+        int ya = y0, yb = y0 + dh, yc = y0 + 2 * dh;
+        int valid = Math.max(0, Math.min(h - 1, yb)); // rows in the padding read this one, times zero
+        boolean va = ya >= 0 && ya < h, vb = yb >= 0 && yb < h, vc = yc >= 0 && yc < h;
+        // A kernel row in the padding takes its weights from the zero taps (chosen by offset:
+        // a vector merged from two branches was materialised, see Vec).
+        long za = va ? wt : zeroTaps, zb = vb ? wt + 3 * V : zeroTaps, zc = vc ? wt + 6 * V : zeroTaps;
+        FloatVector w00 = FloatVector.fromMemorySegment(S, weights, za, NATIVE);
+        FloatVector w01 = FloatVector.fromMemorySegment(S, weights, za + V, NATIVE);
+        FloatVector w02 = FloatVector.fromMemorySegment(S, weights, za + 2 * V, NATIVE);
+        FloatVector w10 = FloatVector.fromMemorySegment(S, weights, zb, NATIVE);
+        FloatVector w11 = FloatVector.fromMemorySegment(S, weights, zb + V, NATIVE);
+        FloatVector w12 = FloatVector.fromMemorySegment(S, weights, zb + 2 * V, NATIVE);
+        FloatVector w20 = FloatVector.fromMemorySegment(S, weights, zc, NATIVE);
+        FloatVector w21 = FloatVector.fromMemorySegment(S, weights, zc + V, NATIVE);
+        FloatVector w22 = FloatVector.fromMemorySegment(S, weights, zc + 2 * V, NATIVE);
+        FloatVector bv = FloatVector.fromMemorySegment(S, bias, b, NATIVE);
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        long ra = in + (long) (va ? ya : valid) * w * V, rb = in + (long) (vb ? yb : valid) * w * V;
+        long rc = in + (long) (vc ? yc : valid) * w * V;
+        long step = s.strideW() * V, d = s.dilationW() * V;
+        long x = ((long) xLo * s.strideW() - s.padLeft()) * V;
+        for (int ox = xLo; ox < xHi; ox++, x += step) {
+            FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra + x, NATIVE).fma(w00, bv);
+            acc = FloatVector.fromMemorySegment(S, ws, ra + x + d, NATIVE).fma(w01, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, ra + x + 2 * d, NATIVE).fma(w02, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rb + x, NATIVE).fma(w10, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rb + x + d, NATIVE).fma(w11, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rb + x + 2 * d, NATIVE).fma(w12, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rc + x, NATIVE).fma(w20, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rc + x + d, NATIVE).fma(w21, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rc + x + 2 * d, NATIVE).fma(w22, acc);
+            acc = acc.blend(vlo, acc.compare(LE, vlo));
+            acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow + (long) ox * V, NATIVE);
+        }
+        if (left) { // input columns 0 and 1 under kernel columns 1 and 2
+            FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra, NATIVE).fma(w01, bv);
+            acc = FloatVector.fromMemorySegment(S, ws, ra + V, NATIVE).fma(w02, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rb, NATIVE).fma(w11, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rb + V, NATIVE).fma(w12, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rc, NATIVE).fma(w21, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rc + V, NATIVE).fma(w22, acc);
+            acc = acc.blend(vlo, acc.compare(LE, vlo));
+            acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow, NATIVE);
+        }
+        if (right) { // the last two input columns under kernel columns 0 and 1
+            long last = (long) (w - 2) * V, ox = (long) xHi * V;
+            FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra + last, NATIVE).fma(w00, bv);
+            acc = FloatVector.fromMemorySegment(S, ws, ra + last + V, NATIVE).fma(w01, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rb + last, NATIVE).fma(w10, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rb + last + V, NATIVE).fma(w11, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rc + last, NATIVE).fma(w20, acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rc + last + V, NATIVE).fma(w21, acc);
+            acc = acc.blend(vlo, acc.compare(LE, vlo));
+            acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow + ox, NATIVE);
+        }
+    }
+
+    /** One output pixel, skipping the taps that fall in the padding. */
+    private static void checked(MemorySegment ws, long in, long outRow, MemorySegment weights, long wt,
+                                MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy, int ox,
+                                float lo, float hi) {
+        int kh = s.kernelH(), kw = s.kernelW();
+        int y0 = oy * s.strideH() - s.padTop(), x0 = ox * s.strideW() - s.padLeft();
+        FloatVector acc = FloatVector.fromMemorySegment(S, bias, b, NATIVE);
+        for (int i = 0; i < kh; i++) {
+            int y = y0 + i * s.dilationH();
+            if (y < 0 || y >= h) continue;
+            for (int j = 0; j < kw; j++) {
+                int x = x0 + j * s.dilationW();
+                if (x < 0 || x >= w) continue;
+                FloatVector wv = FloatVector.fromMemorySegment(S, weights, wt + (long) (i * kw + j) * V, NATIVE);
+                acc = FloatVector.fromMemorySegment(S, ws, in + ((long) y * w + x) * V, NATIVE).fma(wv, acc);
+            }
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        acc = acc.blend(vlo, acc.compare(LE, vlo));
+        acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow + (long) ox * V, NATIVE);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.panamacnn.tests.properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+import dev.panamacnn.core.Shape;
+import dev.panamacnn.core.Tensor;
+import dev.panamacnn.core.layers.Act;
+import dev.panamacnn.core.layers.Conv2d;
+import dev.panamacnn.core.layers.Flatten;
+import dev.panamacnn.core.layers.GlobalPool;
+import dev.panamacnn.core.layers.Layer;
+import dev.panamacnn.core.layers.Linear;
+import dev.panamacnn.core.layers.Mode;
+import dev.panamacnn.core.layers.Model;
+import dev.panamacnn.core.layers.Pool2d;
+import dev.panamacnn.core.layers.Residual;
+import dev.panamacnn.core.layers.Sequential;
+import dev.panamacnn.core.ops.Activation;
+import dev.panamacnn.core.ops.Conv2dSpec;
+import dev.panamacnn.core.ops.Pool2dSpec;
+import dev.panamacnn.core.plan.CompileOptions;
+import dev.panamacnn.core.plan.CompiledModel;
+import dev.panamacnn.core.plan.Compiler;
+import dev.panamacnn.core.testing.Tolerance;
+import dev.panamacnn.simd.SimdBackends;
+import java.lang.foreign.Arena;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * The simd backend's blocked layout (NCHW16c between convolutions, additions, activations and
+ * pooling) computes what the reference computes, over random chains that cross every boundary
+ * of it: channel counts across whole and partial 16-channel blocks and 32-channel panels, an
+ * NCHW image into a blocked convolution, blocked inputs into padded, unpadded, strided and
+ * dilated direct convolutions and into depthwise ones, fused residuals, max/average pooling
+ * (ceil mode, padding counted or not), global pooling, and reorders back to NCHW where a plain
+ * operator (flatten, the model output) reads a blocked tensor.
+ */
+class BlockedLayoutTest {
+
+    /** conv → [depthwise or k×k conv, maybe residual] → [pool] → [global pool | flatten + linear | output]. */
+    record Chain(Shape input, Layer net, long macs, long seed) {}
+
+    static Gen<Chain> chains() {
+        return in -> {
+            int n = integers().between(1, 2).generate(in), c = integers().between(1, 5).generate(in);
+            int mid = integers().between(1, 40).generate(in);
+            Conv2dSpec first = spec(in, 5, 2, 2, 1);
+            int h = fit(in, first.kernelH(), first.dilationH(), first.padTop() + first.padBottom());
+            int w = fit(in, first.kernelW(), first.dilationW(), first.padLeft() + first.padRight());
+            Shape shape = Shape.of(n, c, h, w);
+            var b = Sequential.builder().add("conv1", new Conv2d(c, mid, first, true));
+            if (booleans().all().generate(in)) b.add("relu", Act.relu6());
+            Layer l1 = b.build();
+            Shape s1 = l1.outputShape(shape);
+            long macs = first.macsPerOutput(c);
+
+            boolean depthwise = booleans().all().generate(in);
+            int out = depthwise ? mid : integers().between(1, 40).generate(in);
+            Conv2dSpec second = spec(in, 3, 2, 2, depthwise ? mid : 1);
+            int eh = (second.kernelH() - 1) * second.dilationH() + 1, ew = (second.kernelW() - 1) * second.dilationW() + 1;
+            var body = Sequential.builder().add("l1", l1);
+            Shape s2 = s1;
+            if (s1.dim(2) + second.padTop() + second.padBottom() >= eh && s1.dim(3) + second.padLeft() + second.padRight() >= ew) {
+                Layer conv2 = new Conv2d(mid, out, second, true);
+                s2 = conv2.outputShape(s1);
+                boolean residual = s2.equals(s1) && booleans().all().generate(in);
+                body.add("conv2", residual ? Residual.identity(Sequential.of(conv2), Activation.RELU) : conv2);
+                macs += second.macsPerOutput(mid);
+            }
+            if (booleans().all().generate(in)) {
+                int kh = integers().between(1, Math.min(3, s2.dim(2))).generate(in);
+                int kw = integers().between(1, Math.min(3, s2.dim(3))).generate(in);
+                Pool2dSpec p = Pool2dSpec.of(kh, kw).stride(integers().between(1, 2).generate(in), integers().between(1, 2).generate(in))
+                        .padding(integers().between(0, kh / 2).generate(in), integers().between(0, kw / 2).generate(in),
+                                integers().between(0, kh / 2).generate(in), integers().between(0, kw / 2).generate(in))
+                        .ceilMode(booleans().all().generate(in)).countIncludePad(booleans().all().generate(in));
+                Layer pool = booleans().all().generate(in) ? Pool2d.max(p) : Pool2d.avg(p);
+                body.add("pool", pool);
+                s2 = pool.outputShape(s2);
+            }
+            switch (integers().between(0, 2).generate(in)) {
+                case 0 -> body.add("gap", booleans().all().generate(in) ? GlobalPool.avg() : GlobalPool.max());
+                case 1 -> {
+                    body.add("flatten", new Flatten());
+                    body.add("fc", new Linear((int) s2.sizeFrom(1), 7, true));
+                    macs += s2.sizeFrom(1);
+                }
+                default -> { } // the blocked tensor is the output
+            }
+            return new Chain(shape, body.build(), macs, integers().all().generate(in));
+        };
+    }
+
+    /** Kernel up to {@code k}, stride up to {@code s}, dilation up to {@code d}, padding below the dilated kernel. */
+    private static Conv2dSpec spec(org.quicktheories.core.RandomnessSource in, int k, int s, int d, int groups) {
+        int kh = integers().between(1, k).generate(in), kw = integers().between(1, k).generate(in);
+        int dh = integers().between(1, d).generate(in), dw = integers().between(1, d).generate(in);
+        int eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+        return Conv2dSpec.of(kh, kw).stride(integers().between(1, s).generate(in), integers().between(1, s).generate(in))
+                .padding(integers().between(0, Math.min(3, eh - 1)).generate(in), integers().between(0, Math.min(3, ew - 1)).generate(in),
+                        integers().between(0, Math.min(3, eh - 1)).generate(in), integers().between(0, Math.min(3, ew - 1)).generate(in))
+                .dilation(dh, dw).groups(groups);
+    }
+
+    private static int fit(org.quicktheories.core.RandomnessSource in, int k, int d, int pads) {
+        return Math.max(1, (k - 1) * d + 1 - pads) + integers().between(0, 12).generate(in);
+    }
+
+    private static void check(Chain chain, int threads) {
+        try (Arena arena = Arena.ofConfined(); Model m = Model.init(chain.net(), chain.input(), chain.seed())) {
+            Tensor x = Tensor.randomNormal(arena, chain.seed() + 1, 0f, 1f, chain.input().dims());
+            Tensor expected = m.forward(x, Mode.INFERENCE, arena);
+            try (CompiledModel plan = Compiler.compile(m, chain.input(), CompileOptions.of(SimdBackends.fastest()).threads(threads))) {
+                Tensor actual = plan.run(x, arena);
+                Tolerance.forReduction(chain.macs(), 1.0).assertClose(chain.net() + " on " + chain.input()
+                        + " threads " + threads + "\n" + String.join("\n", plan.steps()), expected, actual);
+            }
+        }
+    }
+
+    @Test
+    void blockedChainsEqualReference() {
+        Props.qt(150).forAll(chains(), integers().between(1, 3)).checkAssert(BlockedLayoutTest::check);
+    }
+
+    @Test
+    void mobileNetShapedChainRunsBlockedEndToEnd() {
+        // Expansion, depthwise 3×3 s2, projection with a 24-channel (partial block) output, global
+        // pooling: on 16-lane machines no reorder is needed anywhere.
+        Layer net = Sequential.builder()
+                .add("stem", new Conv2d(3, 32, Conv2dSpec.of(3).stride(2).padding(1), false)).add("r0", Act.relu6())
+                .add("expand", new Conv2d(32, 96, Conv2dSpec.of(1), false)).add("r1", Act.relu6())
+                .add("dw", new Conv2d(96, 96, Conv2dSpec.of(3).stride(2).padding(1).groups(96), false)).add("r2", Act.relu6())
+                .add("project", new Conv2d(96, 24, Conv2dSpec.of(1), false))
+                .add("gap", GlobalPool.avg()).build();
+        Shape in = Shape.of(1, 3, 29, 31);
+        check(new Chain(in, net, 3 * 9 + 32 + 9 + 96, 7), 2);
+        try (Model m = Model.init(net, in, 7);
+             CompiledModel plan = Compiler.compile(m, in, CompileOptions.of(SimdBackends.fastest()))) {
+            boolean blockedHere = SimdBackends.fastest().channelBlock() > 0;
+            long reorders = plan.steps().stream().filter(s -> s.startsWith("REORDER")).count();
+            assertEquals(0, reorders, String.join("\n", plan.steps()));
+            long blocked = plan.steps().stream().filter(s -> s.endsWith("[blocked]")).count();
+            assertEquals(blockedHere ? 4 : 0, blocked, String.join("\n", plan.steps())); // the four convolutions
+        }
+    }
+}
