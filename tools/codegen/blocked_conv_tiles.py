@@ -139,6 +139,6 @@ epi = """
         }
     }
 """
-body = head + tile(2) + "\n\n" + tile(1) + "\n\n" + tile(2, 64) + "\n\n" + tile(2, 64, "tile7x32Flat") + "\n\n" + tile(2, 128) + "\n" + epi + "}\n"
+body = head + tile(2) + "\n\n" + tile(1) + "\n\n" + tile(2, 64) + "\n\n" + tile(2, 64, "tile7x32Flat") + "\n\n" + tile(2, 128) + "\n\n" + tile(2, 8) + "\n" + epi + "}\n"
 body = body.replace("S == null ? null : ws", "ws")
 open(__import__("os").path.join(__import__("os").path.dirname(__file__), "../../simd/src/main/java/dev/panamacnn/simd/kernels/BlockedConvTiles.java"),"w").write(body)

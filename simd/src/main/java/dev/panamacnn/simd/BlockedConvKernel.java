@@ -218,13 +218,16 @@ final class BlockedConvKernel implements Kernel {
                 for (int x = 0; x < count; x += PIXELS) {
                     int m = Math.min(PIXELS, count - x), t = x * width;
                     long px = p + x * pixelStep;
-                    // Blocked inputs at stride 1 or 2: the 7 pixels as constant displacements.
+                    // Blocked inputs at stride 1 or 2, NCHW at stride 2 (a stem): the 7 pixels as
+                    // constant displacements.
                     if (two && m == PIXELS && pixelStep == 64 && flat) {
                         BlockedConvTiles.tile7x32Flat(input, px, kOffset, packed, wOff, tile, t);
                     } else if (two && m == PIXELS && pixelStep == 64) {
                         BlockedConvTiles.tile7x32Step64(input, px, kOffset, packed, wOff, tile, t);
                     } else if (two && m == PIXELS && pixelStep == 128) {
                         BlockedConvTiles.tile7x32Step128(input, px, kOffset, packed, wOff, tile, t);
+                    } else if (two && m == PIXELS && pixelStep == 8) {
+                        BlockedConvTiles.tile7x32Step8(input, px, kOffset, packed, wOff, tile, t);
                     } else if (two) {
                         BlockedConvTiles.tile7x32(input, px, pixelStep, kOffset, packed, wOff, tile, t, m);
                     } else {

@@ -361,6 +361,67 @@ public final class BlockedConvTiles {
         }
     }
 
+    /** As {@link #tile7x32} for 7 pixels 8 bytes apart, addressed as constant displacements from one base. */
+    public static void tile7x32Step8(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,
+                                 float[] tile, int t) {
+        int count = 7;
+        FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+        long wp = wOff;
+        for (int k = 0; k < kOffset.length; k++) {
+            long q = p + kOffset[k];
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wp, NATIVE);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, w, wp + 1 * VBYTES, NATIVE);
+            FloatVector x;
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 0));
+            c00 = x.fma(w0, c00); c01 = x.fma(w1, c01);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 8));
+            c10 = x.fma(w0, c10); c11 = x.fma(w1, c11);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 16));
+            c20 = x.fma(w0, c20); c21 = x.fma(w1, c21);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 24));
+            c30 = x.fma(w0, c30); c31 = x.fma(w1, c31);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 32));
+            c40 = x.fma(w0, c40); c41 = x.fma(w1, c41);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 40));
+            c50 = x.fma(w0, c50); c51 = x.fma(w1, c51);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 48));
+            c60 = x.fma(w0, c60); c61 = x.fma(w1, c61);
+            wp += 2 * VBYTES;
+        }
+        c00.intoArray(tile, t + 0);
+        c01.intoArray(tile, t + 16);
+        if (count > 1) {
+            c10.intoArray(tile, t + 32);
+            c11.intoArray(tile, t + 48);
+        }
+        if (count > 2) {
+            c20.intoArray(tile, t + 64);
+            c21.intoArray(tile, t + 80);
+        }
+        if (count > 3) {
+            c30.intoArray(tile, t + 96);
+            c31.intoArray(tile, t + 112);
+        }
+        if (count > 4) {
+            c40.intoArray(tile, t + 128);
+            c41.intoArray(tile, t + 144);
+        }
+        if (count > 5) {
+            c50.intoArray(tile, t + 160);
+            c51.intoArray(tile, t + 176);
+        }
+        if (count > 6) {
+            c60.intoArray(tile, t + 192);
+            c61.intoArray(tile, t + 208);
+        }
+    }
+
     /**
      * Writes {@code count} pixels of raw sums from {@code tile} (pixel-major, {@code 16·blocks}
      * floats per pixel, as the tiles store them) to {@code blocks} output blocks at {@code o} in

@@ -84,7 +84,9 @@ public final class BlockedPooling {
             int x0 = ox * s.strideW() - s.padLeft(), x1 = Math.min(x0 + s.kernelW(), w + s.padRight());
             int xa = Math.max(x0, 0), xb = Math.min(x1, w);
             long first = in + ya * rowBytes + xa * v;
-            if (max) {
+            if (max && yb - ya == 3 && xb - xa == 3) {
+                max3x3(ws, first, rowBytes, dst);
+            } else if (max) {
                 maxWindow(ws, first, yb - ya, xb - xa, rowBytes, dst);
             } else {
                 int divisor = s.countIncludePad() ? (y1 - y0) * (x1 - x0) : (yb - ya) * (xb - xa);
@@ -100,6 +102,22 @@ public final class BlockedPooling {
             for (int x = 0; x < cols; x++) acc = acc.max(FloatVector.fromMemorySegment(S, ws, at + x * 64L, NATIVE));
         }
         acc.intoMemorySegment(ws, dst, NATIVE);
+    }
+
+    /** A whole 3×3 window (ResNet's stem pool), unrolled. */
+    private static void max3x3(MemorySegment ws, long at, long rowBytes, long dst) {
+        FloatVector a = FloatVector.fromMemorySegment(S, ws, at, NATIVE)
+                .max(FloatVector.fromMemorySegment(S, ws, at + 64, NATIVE))
+                .max(FloatVector.fromMemorySegment(S, ws, at + 128, NATIVE));
+        at += rowBytes;
+        FloatVector b = FloatVector.fromMemorySegment(S, ws, at, NATIVE)
+                .max(FloatVector.fromMemorySegment(S, ws, at + 64, NATIVE))
+                .max(FloatVector.fromMemorySegment(S, ws, at + 128, NATIVE));
+        at += rowBytes;
+        FloatVector c = FloatVector.fromMemorySegment(S, ws, at, NATIVE)
+                .max(FloatVector.fromMemorySegment(S, ws, at + 64, NATIVE))
+                .max(FloatVector.fromMemorySegment(S, ws, at + 128, NATIVE));
+        a.max(b).max(c).intoMemorySegment(ws, dst, NATIVE);
     }
 
     /** Window sum times {@code scale}. */
