@@ -74,6 +74,11 @@ public final class SimdBackend implements Backend {
     }
 
     @Override
+    public Kernel reorder(Ops.Reorder op) {
+        return new ReorderKernel(op);
+    }
+
+    @Override
     public Kernel conv(Ops.Conv op) {
         if (op.outLayout() == ChannelLayout.BLOCKED) {
             return BlockedDepthwiseKernel.supports(op) ? new BlockedDepthwiseKernel(op) : new BlockedConvKernel(op);
