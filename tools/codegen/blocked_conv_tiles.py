@@ -4,10 +4,14 @@ def tile(blocks, const=None, name=None):
     a = L.append
     if const and name.endswith("Flat"):
         a("    /**")
-        a("     * As {@link #tile7x32Step64} for the flat pixels of a 1×1 stride-1 convolution. The same code")
-        a("     * under its own name: shared with 3×3 layers, whose reductions are 10–100× longer, the one")
-        a("     * method was recompiled by C2 inside the test suite with its vector operations left as")
-        a("     * calls (seen with JFR); separate methods keep separate profiles.")
+        if blocks == 1:
+            a("     * As {@link #tile7x16} for the flat pixels (64 bytes apart) of a 1×1 stride-1 convolution,")
+            a("     * addressed as constant displacements from one base.")
+        else:
+            a("     * As {@link #tile7x32Step64} for the flat pixels of a 1×1 stride-1 convolution. The same code")
+            a("     * under its own name: shared with 3×3 layers, whose reductions are 10–100× longer, the one")
+            a("     * method was recompiled by C2 inside the test suite with its vector operations left as")
+            a("     * calls (seen with JFR); separate methods keep separate profiles.")
         a("     */")
         a(f"    public static void {name}(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,")
     elif const:
@@ -139,6 +143,6 @@ epi = """
         }
     }
 """
-body = head + tile(2) + "\n\n" + tile(1) + "\n\n" + tile(2, 64) + "\n\n" + tile(2, 64, "tile7x32Flat") + "\n\n" + tile(2, 128) + "\n\n" + tile(2, 8) + "\n" + epi + "}\n"
+body = head + tile(2) + "\n\n" + tile(1) + "\n\n" + tile(2, 64) + "\n\n" + tile(2, 64, "tile7x32Flat") + "\n\n" + tile(1, 64, "tile7x16Flat") + "\n\n" + tile(2, 128) + "\n\n" + tile(2, 8) + "\n" + epi + "}\n"
 body = body.replace("S == null ? null : ws", "ws")
 open(__import__("os").path.join(__import__("os").path.dirname(__file__), "../../simd/src/main/java/dev/panamacnn/simd/kernels/BlockedConvTiles.java"),"w").write(body)

@@ -230,6 +230,8 @@ final class BlockedConvKernel implements Kernel {
                         BlockedConvTiles.tile7x32Step8(input, px, kOffset, packed, wOff, tile, t);
                     } else if (two) {
                         BlockedConvTiles.tile7x32(input, px, pixelStep, kOffset, packed, wOff, tile, t, m);
+                    } else if (m == PIXELS && pixelStep == 64 && flat) {
+                        BlockedConvTiles.tile7x16Flat(input, px, kOffset, packed, wOff, tile, t);
                     } else {
                         BlockedConvTiles.tile7x16(input, px, pixelStep, kOffset, packed, wOff, tile, t, m);
                     }
