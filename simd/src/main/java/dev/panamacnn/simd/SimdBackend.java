@@ -83,6 +83,7 @@ public final class SimdBackend implements Backend {
         if (op.outLayout() == ChannelLayout.BLOCKED) {
             return BlockedDepthwiseKernel.supports(op) ? new BlockedDepthwiseKernel(op) : new BlockedConvKernel(op);
         }
+        // NCHW: other grouped convolutions, 8-lane machines, and ConvAlgorithm NCHW, GEMM, DIRECT.
         int c = op.input().dim(1), o = op.output().dim(1);
         boolean depthwise = op.spec().groups() == c && c == o;
         if (!DEPTHWISE_PLANES_ONLY && DepthwiseBlockKernel.supports(op)) {
