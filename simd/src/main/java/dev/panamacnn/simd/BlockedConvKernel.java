@@ -214,6 +214,13 @@ final class BlockedConvKernel implements Kernel {
                 long o = out + 2L * panel * outBlockBytes + (long) first * BLOCK * Float.BYTES;
                 long r = res < 0 ? -1 : o - out + res;
                 boolean two = panelWidth(panel) == 2 * BLOCK;
+                if (flat && two && r < 0 && pixelStep == 64 && count % PIXELS == 0) {
+                    for (int x = 0; x < count; x += PIXELS) {
+                        BlockedConvTiles.tile7x32FlatOut(input, p + x * pixelStep, kOffset, packed, wOff, ws,
+                                o + (long) x * BLOCK * Float.BYTES, outBlockBytes, bias, bOff, min, max);
+                    }
+                    continue;
+                }
                 int width = two ? 2 * BLOCK : BLOCK;
                 for (int x = 0; x < count; x += PIXELS) {
                     int m = Math.min(PIXELS, count - x), t = x * width;
