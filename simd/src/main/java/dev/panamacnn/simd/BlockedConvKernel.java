@@ -214,10 +214,19 @@ final class BlockedConvKernel implements Kernel {
                 long o = out + 2L * panel * outBlockBytes + (long) first * BLOCK * Float.BYTES;
                 long r = res < 0 ? -1 : o - out + res;
                 boolean two = panelWidth(panel) == 2 * BLOCK;
-                if (flat && two && r < 0 && pixelStep == 64 && count % PIXELS == 0) {
+                // No residual and whole tiles only: tiles finished in registers, no epilogue pass.
+                if (two && r < 0 && count % PIXELS == 0 && (pixelStep == 64 || pixelStep == 128 || pixelStep == 8)) {
                     for (int x = 0; x < count; x += PIXELS) {
-                        BlockedConvTiles.tile7x32FlatOut(input, p + x * pixelStep, kOffset, packed, wOff, ws,
-                                o + (long) x * BLOCK * Float.BYTES, outBlockBytes, bias, bOff, min, max);
+                        long px = p + x * pixelStep, ox = o + (long) x * BLOCK * Float.BYTES;
+                        if (flat) {
+                            BlockedConvTiles.tile7x32FlatOut(input, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                        } else if (pixelStep == 64) {
+                            BlockedConvTiles.tile7x32Step64Out(input, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                        } else if (pixelStep == 128) {
+                            BlockedConvTiles.tile7x32Step128Out(input, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                        } else {
+                            BlockedConvTiles.tile7x32Step8Out(input, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                        }
                     }
                     continue;
                 }

@@ -550,6 +550,213 @@ public final class BlockedConvTiles {
     }
 
     /**
+     * {@link #tile7x32Step64} finished in registers, as {@link #tile7x32FlatOut} (its own
+     * method, so its own profile).
+     */
+    public static void tile7x32Step64Out(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,
+                                       MemorySegment ws, long o, long blockBytes, MemorySegment bias, long bOff,
+                                       float lo, float hi) {
+        FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bOff, NATIVE);
+        FloatVector b1 = FloatVector.fromMemorySegment(S, bias, bOff + VBYTES, NATIVE);
+        FloatVector c00 = b0; FloatVector c01 = b1;
+        FloatVector c10 = b0; FloatVector c11 = b1;
+        FloatVector c20 = b0; FloatVector c21 = b1;
+        FloatVector c30 = b0; FloatVector c31 = b1;
+        FloatVector c40 = b0; FloatVector c41 = b1;
+        FloatVector c50 = b0; FloatVector c51 = b1;
+        FloatVector c60 = b0; FloatVector c61 = b1;
+        long wp = wOff;
+        for (int k = 0; k < kOffset.length; k++) {
+            long q = p + kOffset[k];
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wp, NATIVE);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, w, wp + VBYTES, NATIVE);
+            FloatVector x;
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 0));
+            c00 = x.fma(w0, c00); c01 = x.fma(w1, c01);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 64));
+            c10 = x.fma(w0, c10); c11 = x.fma(w1, c11);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 128));
+            c20 = x.fma(w0, c20); c21 = x.fma(w1, c21);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 192));
+            c30 = x.fma(w0, c30); c31 = x.fma(w1, c31);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 256));
+            c40 = x.fma(w0, c40); c41 = x.fma(w1, c41);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 320));
+            c50 = x.fma(w0, c50); c51 = x.fma(w1, c51);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 384));
+            c60 = x.fma(w0, c60); c61 = x.fma(w1, c61);
+            wp += 2 * VBYTES;
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c00 = c00.blend(vlo, c00.compare(LE, vlo));
+        c00.blend(vhi, c00.compare(GE, vhi)).intoMemorySegment(ws, o + 0, NATIVE);
+        c01 = c01.blend(vlo, c01.compare(LE, vlo));
+        c01.blend(vhi, c01.compare(GE, vhi)).intoMemorySegment(ws, o + 0 + blockBytes, NATIVE);
+        c10 = c10.blend(vlo, c10.compare(LE, vlo));
+        c10.blend(vhi, c10.compare(GE, vhi)).intoMemorySegment(ws, o + 64, NATIVE);
+        c11 = c11.blend(vlo, c11.compare(LE, vlo));
+        c11.blend(vhi, c11.compare(GE, vhi)).intoMemorySegment(ws, o + 64 + blockBytes, NATIVE);
+        c20 = c20.blend(vlo, c20.compare(LE, vlo));
+        c20.blend(vhi, c20.compare(GE, vhi)).intoMemorySegment(ws, o + 128, NATIVE);
+        c21 = c21.blend(vlo, c21.compare(LE, vlo));
+        c21.blend(vhi, c21.compare(GE, vhi)).intoMemorySegment(ws, o + 128 + blockBytes, NATIVE);
+        c30 = c30.blend(vlo, c30.compare(LE, vlo));
+        c30.blend(vhi, c30.compare(GE, vhi)).intoMemorySegment(ws, o + 192, NATIVE);
+        c31 = c31.blend(vlo, c31.compare(LE, vlo));
+        c31.blend(vhi, c31.compare(GE, vhi)).intoMemorySegment(ws, o + 192 + blockBytes, NATIVE);
+        c40 = c40.blend(vlo, c40.compare(LE, vlo));
+        c40.blend(vhi, c40.compare(GE, vhi)).intoMemorySegment(ws, o + 256, NATIVE);
+        c41 = c41.blend(vlo, c41.compare(LE, vlo));
+        c41.blend(vhi, c41.compare(GE, vhi)).intoMemorySegment(ws, o + 256 + blockBytes, NATIVE);
+        c50 = c50.blend(vlo, c50.compare(LE, vlo));
+        c50.blend(vhi, c50.compare(GE, vhi)).intoMemorySegment(ws, o + 320, NATIVE);
+        c51 = c51.blend(vlo, c51.compare(LE, vlo));
+        c51.blend(vhi, c51.compare(GE, vhi)).intoMemorySegment(ws, o + 320 + blockBytes, NATIVE);
+        c60 = c60.blend(vlo, c60.compare(LE, vlo));
+        c60.blend(vhi, c60.compare(GE, vhi)).intoMemorySegment(ws, o + 384, NATIVE);
+        c61 = c61.blend(vlo, c61.compare(LE, vlo));
+        c61.blend(vhi, c61.compare(GE, vhi)).intoMemorySegment(ws, o + 384 + blockBytes, NATIVE);
+    }
+
+    /**
+     * {@link #tile7x32Step128} finished in registers, as {@link #tile7x32FlatOut} (its own
+     * method, so its own profile).
+     */
+    public static void tile7x32Step128Out(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,
+                                       MemorySegment ws, long o, long blockBytes, MemorySegment bias, long bOff,
+                                       float lo, float hi) {
+        FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bOff, NATIVE);
+        FloatVector b1 = FloatVector.fromMemorySegment(S, bias, bOff + VBYTES, NATIVE);
+        FloatVector c00 = b0; FloatVector c01 = b1;
+        FloatVector c10 = b0; FloatVector c11 = b1;
+        FloatVector c20 = b0; FloatVector c21 = b1;
+        FloatVector c30 = b0; FloatVector c31 = b1;
+        FloatVector c40 = b0; FloatVector c41 = b1;
+        FloatVector c50 = b0; FloatVector c51 = b1;
+        FloatVector c60 = b0; FloatVector c61 = b1;
+        long wp = wOff;
+        for (int k = 0; k < kOffset.length; k++) {
+            long q = p + kOffset[k];
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wp, NATIVE);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, w, wp + VBYTES, NATIVE);
+            FloatVector x;
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 0));
+            c00 = x.fma(w0, c00); c01 = x.fma(w1, c01);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 128));
+            c10 = x.fma(w0, c10); c11 = x.fma(w1, c11);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 256));
+            c20 = x.fma(w0, c20); c21 = x.fma(w1, c21);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 384));
+            c30 = x.fma(w0, c30); c31 = x.fma(w1, c31);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 512));
+            c40 = x.fma(w0, c40); c41 = x.fma(w1, c41);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 640));
+            c50 = x.fma(w0, c50); c51 = x.fma(w1, c51);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 768));
+            c60 = x.fma(w0, c60); c61 = x.fma(w1, c61);
+            wp += 2 * VBYTES;
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c00 = c00.blend(vlo, c00.compare(LE, vlo));
+        c00.blend(vhi, c00.compare(GE, vhi)).intoMemorySegment(ws, o + 0, NATIVE);
+        c01 = c01.blend(vlo, c01.compare(LE, vlo));
+        c01.blend(vhi, c01.compare(GE, vhi)).intoMemorySegment(ws, o + 0 + blockBytes, NATIVE);
+        c10 = c10.blend(vlo, c10.compare(LE, vlo));
+        c10.blend(vhi, c10.compare(GE, vhi)).intoMemorySegment(ws, o + 64, NATIVE);
+        c11 = c11.blend(vlo, c11.compare(LE, vlo));
+        c11.blend(vhi, c11.compare(GE, vhi)).intoMemorySegment(ws, o + 64 + blockBytes, NATIVE);
+        c20 = c20.blend(vlo, c20.compare(LE, vlo));
+        c20.blend(vhi, c20.compare(GE, vhi)).intoMemorySegment(ws, o + 128, NATIVE);
+        c21 = c21.blend(vlo, c21.compare(LE, vlo));
+        c21.blend(vhi, c21.compare(GE, vhi)).intoMemorySegment(ws, o + 128 + blockBytes, NATIVE);
+        c30 = c30.blend(vlo, c30.compare(LE, vlo));
+        c30.blend(vhi, c30.compare(GE, vhi)).intoMemorySegment(ws, o + 192, NATIVE);
+        c31 = c31.blend(vlo, c31.compare(LE, vlo));
+        c31.blend(vhi, c31.compare(GE, vhi)).intoMemorySegment(ws, o + 192 + blockBytes, NATIVE);
+        c40 = c40.blend(vlo, c40.compare(LE, vlo));
+        c40.blend(vhi, c40.compare(GE, vhi)).intoMemorySegment(ws, o + 256, NATIVE);
+        c41 = c41.blend(vlo, c41.compare(LE, vlo));
+        c41.blend(vhi, c41.compare(GE, vhi)).intoMemorySegment(ws, o + 256 + blockBytes, NATIVE);
+        c50 = c50.blend(vlo, c50.compare(LE, vlo));
+        c50.blend(vhi, c50.compare(GE, vhi)).intoMemorySegment(ws, o + 320, NATIVE);
+        c51 = c51.blend(vlo, c51.compare(LE, vlo));
+        c51.blend(vhi, c51.compare(GE, vhi)).intoMemorySegment(ws, o + 320 + blockBytes, NATIVE);
+        c60 = c60.blend(vlo, c60.compare(LE, vlo));
+        c60.blend(vhi, c60.compare(GE, vhi)).intoMemorySegment(ws, o + 384, NATIVE);
+        c61 = c61.blend(vlo, c61.compare(LE, vlo));
+        c61.blend(vhi, c61.compare(GE, vhi)).intoMemorySegment(ws, o + 384 + blockBytes, NATIVE);
+    }
+
+    /**
+     * {@link #tile7x32Step8} finished in registers, as {@link #tile7x32FlatOut} (its own
+     * method, so its own profile).
+     */
+    public static void tile7x32Step8Out(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,
+                                       MemorySegment ws, long o, long blockBytes, MemorySegment bias, long bOff,
+                                       float lo, float hi) {
+        FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bOff, NATIVE);
+        FloatVector b1 = FloatVector.fromMemorySegment(S, bias, bOff + VBYTES, NATIVE);
+        FloatVector c00 = b0; FloatVector c01 = b1;
+        FloatVector c10 = b0; FloatVector c11 = b1;
+        FloatVector c20 = b0; FloatVector c21 = b1;
+        FloatVector c30 = b0; FloatVector c31 = b1;
+        FloatVector c40 = b0; FloatVector c41 = b1;
+        FloatVector c50 = b0; FloatVector c51 = b1;
+        FloatVector c60 = b0; FloatVector c61 = b1;
+        long wp = wOff;
+        for (int k = 0; k < kOffset.length; k++) {
+            long q = p + kOffset[k];
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wp, NATIVE);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, w, wp + VBYTES, NATIVE);
+            FloatVector x;
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 0));
+            c00 = x.fma(w0, c00); c01 = x.fma(w1, c01);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 8));
+            c10 = x.fma(w0, c10); c11 = x.fma(w1, c11);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 16));
+            c20 = x.fma(w0, c20); c21 = x.fma(w1, c21);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 24));
+            c30 = x.fma(w0, c30); c31 = x.fma(w1, c31);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 32));
+            c40 = x.fma(w0, c40); c41 = x.fma(w1, c41);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 40));
+            c50 = x.fma(w0, c50); c51 = x.fma(w1, c51);
+            x = FloatVector.broadcast(S, in.get(FLOAT, q + 48));
+            c60 = x.fma(w0, c60); c61 = x.fma(w1, c61);
+            wp += 2 * VBYTES;
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c00 = c00.blend(vlo, c00.compare(LE, vlo));
+        c00.blend(vhi, c00.compare(GE, vhi)).intoMemorySegment(ws, o + 0, NATIVE);
+        c01 = c01.blend(vlo, c01.compare(LE, vlo));
+        c01.blend(vhi, c01.compare(GE, vhi)).intoMemorySegment(ws, o + 0 + blockBytes, NATIVE);
+        c10 = c10.blend(vlo, c10.compare(LE, vlo));
+        c10.blend(vhi, c10.compare(GE, vhi)).intoMemorySegment(ws, o + 64, NATIVE);
+        c11 = c11.blend(vlo, c11.compare(LE, vlo));
+        c11.blend(vhi, c11.compare(GE, vhi)).intoMemorySegment(ws, o + 64 + blockBytes, NATIVE);
+        c20 = c20.blend(vlo, c20.compare(LE, vlo));
+        c20.blend(vhi, c20.compare(GE, vhi)).intoMemorySegment(ws, o + 128, NATIVE);
+        c21 = c21.blend(vlo, c21.compare(LE, vlo));
+        c21.blend(vhi, c21.compare(GE, vhi)).intoMemorySegment(ws, o + 128 + blockBytes, NATIVE);
+        c30 = c30.blend(vlo, c30.compare(LE, vlo));
+        c30.blend(vhi, c30.compare(GE, vhi)).intoMemorySegment(ws, o + 192, NATIVE);
+        c31 = c31.blend(vlo, c31.compare(LE, vlo));
+        c31.blend(vhi, c31.compare(GE, vhi)).intoMemorySegment(ws, o + 192 + blockBytes, NATIVE);
+        c40 = c40.blend(vlo, c40.compare(LE, vlo));
+        c40.blend(vhi, c40.compare(GE, vhi)).intoMemorySegment(ws, o + 256, NATIVE);
+        c41 = c41.blend(vlo, c41.compare(LE, vlo));
+        c41.blend(vhi, c41.compare(GE, vhi)).intoMemorySegment(ws, o + 256 + blockBytes, NATIVE);
+        c50 = c50.blend(vlo, c50.compare(LE, vlo));
+        c50.blend(vhi, c50.compare(GE, vhi)).intoMemorySegment(ws, o + 320, NATIVE);
+        c51 = c51.blend(vlo, c51.compare(LE, vlo));
+        c51.blend(vhi, c51.compare(GE, vhi)).intoMemorySegment(ws, o + 320 + blockBytes, NATIVE);
+        c60 = c60.blend(vlo, c60.compare(LE, vlo));
+        c60.blend(vhi, c60.compare(GE, vhi)).intoMemorySegment(ws, o + 384, NATIVE);
+        c61 = c61.blend(vlo, c61.compare(LE, vlo));
+        c61.blend(vhi, c61.compare(GE, vhi)).intoMemorySegment(ws, o + 384 + blockBytes, NATIVE);
+    }
+
+    /**
      * Writes {@code count} pixels of raw sums from {@code tile} (pixel-major, {@code 16·blocks}
      * floats per pixel, as the tiles store them) to {@code blocks} output blocks at {@code o} in
      * {@code ws}, adding bias (from {@code bOff}) and residual (at {@code r}; none when negative)
