@@ -44,6 +44,7 @@ final class BlockedConvKernel implements Kernel {
     private final int n, c, h, w, oh, ow, outBlocks, panels, lastPanelWidth;
     private final int pitch, inPlanes, hp, wp, padTop, padLeft;
     private final boolean padded, flat, panelsInner;
+    private final int strideH, spanH;
     private final long pixelStep, rowStep, outBlockBytes;
     private final float min, max;
 
@@ -81,6 +82,8 @@ final class BlockedConvKernel implements Kernel {
         hp = h + s.padTop() + s.padBottom();
         wp = w + s.padLeft() + s.padRight();
         padded = hp != h || wp != w;
+        strideH = s.strideH();
+        spanH = (s.kernelH() - 1) * s.dilationH() + 1;
         flat = !padded && s.kernelH() == 1 && s.kernelW() == 1 && s.strideH() == 1 && s.strideW() == 1;
         pixelStep = (long) s.strideW() * pitch * Float.BYTES;
         rowStep = (long) s.strideH() * wp * pitch * Float.BYTES;
@@ -125,19 +128,17 @@ final class BlockedConvKernel implements Kernel {
 
     @Override
     public Runnable bind(ExecutionContext ctx) {
-        PaddedPlanes planes = null;
-        if (padded) {
-            planes = ctx.resource(PaddedPlanes.class, PaddedPlanes::new);
-            planes.reserve((long) inPlanes * hp * wp * pitch * Float.BYTES);
-        }
-        return new Runner(ctx, planes);
+        return new Runner(ctx, padded ? ctx.resource(PaddedPlanes.class, PaddedPlanes::new) : null);
     }
 
     private final class Runner implements Runnable {
         private final ExecutionContext ctx;
         private final PaddedPlanes planes; // null: read the input where it lies
         private final int rows = rows(), units = rows * panels, tasks;
-        private final ParallelTask padTask, computeTask;
+        private final ParallelTask padTask, computeTask, bandTask;
+        /** Each task pads the input rows its own output rows read into its worker's planes, then computes. */
+        private final boolean banded;
+        private final long paddedBytes = ((long) inPlanes * hp * wp * pitch * Float.BYTES + 63) / 64 * 64;
         private final float[][] tiles; // per worker: one unit's raw sums, pixel-major
         private MemorySegment input;
         private long inBase; // byte offset of the current image's (padded) input in `input`
@@ -150,9 +151,21 @@ final class BlockedConvKernel implements Kernel {
             int rowPixels = flat ? FLAT_CHUNK : ow;
             tiles = new float[ctx.pool().threads()][(rowPixels + PIXELS) * 2 * BLOCK];
             tasks = (int) Math.max(1, Math.min(units, Math.min(macs / MIN_MACS_PER_TASK, 4L * ctx.pool().threads())));
-            padTask = (task, worker) -> pad(task * inPlanes / tasks, (task + 1) * inPlanes / tasks);
+            // With several tasks, a separate padding pass and its barrier cost 2-thread ResNet-18
+            // ~0.1 ms a layer; rows of output are contiguous per task when panels are inner.
+            banded = planes != null && panelsInner && tasks > 1;
+            if (planes != null) planes.reserve(paddedBytes * (banded ? ctx.pool().threads() : 1));
+            padTask = (task, worker) -> pad(input, 0, task * inPlanes / tasks, (task + 1) * inPlanes / tasks, 0, hp);
             computeTask = (task, worker) -> compute((int) ((long) task * units / tasks), (int) ((long) (task + 1) * units / tasks),
-                    tiles[worker]);
+                    tiles[worker], input, inBase);
+            bandTask = (task, worker) -> {
+                int from = (int) ((long) task * units / tasks), to = (int) ((long) (task + 1) * units / tasks);
+                if (from >= to) return;
+                int firstRow = from / panels, lastRow = (to - 1) / panels;
+                long base = worker * paddedBytes;
+                pad(input, base, 0, inPlanes, firstRow * strideH, Math.min(hp, lastRow * strideH + spanH));
+                compute(from, to, tiles[worker], input, base);
+            };
         }
 
         @Override
@@ -161,8 +174,10 @@ final class BlockedConvKernel implements Kernel {
             for (image = 0; image < n; image++) {
                 inBase = planes == null ? op.in().byteOffset() + (long) image * inPlanes * h * w * pitch * Float.BYTES : 0;
                 if (tasks == 1) {
-                    if (planes != null) pad(0, inPlanes);
-                    compute(0, units, tiles[0]);
+                    if (planes != null) pad(input, 0, 0, inPlanes, 0, hp);
+                    compute(0, units, tiles[0], input, inBase);
+                } else if (banded) {
+                    ctx.pool().run(tasks, bandTask);
                 } else {
                     if (planes != null) ctx.pool().run(tasks, padTask);
                     ctx.pool().run(tasks, computeTask);
@@ -170,27 +185,33 @@ final class BlockedConvKernel implements Kernel {
             }
         }
 
-        /** Copies input planes [from, to) of the current image into the padded planes, halo zeroed. */
-        private void pad(int from, int to) {
+        /**
+         * Writes padded rows [yFrom, yTo) of input planes [from, to) of the current image into the
+         * padded planes at {@code base} in {@code dst}: input rows copied between zero columns,
+         * halo rows zeroed.
+         */
+        private void pad(MemorySegment dst, long base, int from, int to, int yFrom, int yTo) {
             MemorySegment ws = ctx.workspace();
             long pixel = (long) pitch * Float.BYTES, rowBytes = w * pixel, padRow = wp * pixel;
-            long src = op.in().byteOffset() + ((long) image * inPlanes + from) * h * rowBytes;
+            long first = op.in().byteOffset() + (long) image * inPlanes * h * rowBytes;
             for (int g = from; g < to; g++) {
-                long dst = (long) g * hp * padRow;
-                zero(input, dst, padTop * padRow);
-                for (int y = 0; y < h; y++) {
-                    long row = dst + (padTop + y) * padRow;
-                    zero(input, row, padLeft * pixel);
-                    MemorySegment.copy(ws, src, input, row + padLeft * pixel, rowBytes);
-                    zero(input, row + padLeft * pixel + rowBytes, (wp - padLeft - w) * pixel);
-                    src += rowBytes;
+                long plane = base + (long) g * hp * padRow, src = first + (long) g * h * rowBytes;
+                for (int y = yFrom; y < yTo; y++) {
+                    long row = plane + y * padRow;
+                    int iy = y - padTop;
+                    if (iy < 0 || iy >= h) {
+                        zero(dst, row, padRow);
+                        continue;
+                    }
+                    zero(dst, row, padLeft * pixel);
+                    MemorySegment.copy(ws, src + iy * rowBytes, dst, row + padLeft * pixel, rowBytes);
+                    zero(dst, row + padLeft * pixel + rowBytes, (wp - padLeft - w) * pixel);
                 }
-                zero(input, dst + (padTop + h) * padRow, (hp - padTop - h) * padRow);
             }
         }
 
-        /** Units [from, to) of the current image: (row, panel) pairs in the chosen order. */
-        private void compute(int from, int to, float[] tile) {
+        /** Units [from, to) of the current image, reading its (padded) input at {@code srcBase} in {@code src}. */
+        private void compute(int from, int to, float[] tile, MemorySegment src, long srcBase) {
             MemorySegment ws = ctx.workspace();
             long imageOut = (long) image * outBlocks * outBlockBytes;
             long out = op.out().byteOffset() + imageOut;
@@ -204,11 +225,11 @@ final class BlockedConvKernel implements Kernel {
                 if (flat) {
                     first = row * FLAT_CHUNK;
                     count = Math.min(FLAT_CHUNK, pixelsOut - first);
-                    p = inBase + first * pixelStep;
+                    p = srcBase + first * pixelStep;
                 } else {
                     first = row * ow;
                     count = ow;
-                    p = inBase + row * rowStep;
+                    p = srcBase + row * rowStep;
                 }
                 long wOff = panel * panelBytes, bOff = (long) panel * 2 * BLOCK * Float.BYTES;
                 long o = out + 2L * panel * outBlockBytes + (long) first * BLOCK * Float.BYTES;
@@ -219,13 +240,13 @@ final class BlockedConvKernel implements Kernel {
                     for (int x = 0; x < count; x += PIXELS) {
                         long px = p + x * pixelStep, ox = o + (long) x * BLOCK * Float.BYTES;
                         if (flat) {
-                            BlockedConvTiles.tile7x32FlatOut(input, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                            BlockedConvTiles.tile7x32FlatOut(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
                         } else if (pixelStep == 64) {
-                            BlockedConvTiles.tile7x32Step64Out(input, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                            BlockedConvTiles.tile7x32Step64Out(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
                         } else if (pixelStep == 128) {
-                            BlockedConvTiles.tile7x32Step128Out(input, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                            BlockedConvTiles.tile7x32Step128Out(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
                         } else {
-                            BlockedConvTiles.tile7x32Step8Out(input, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                            BlockedConvTiles.tile7x32Step8Out(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
                         }
                     }
                     continue;
@@ -237,19 +258,19 @@ final class BlockedConvKernel implements Kernel {
                     // Blocked inputs at stride 1 or 2, NCHW at stride 2 (a stem): the 7 pixels as
                     // constant displacements.
                     if (two && m == PIXELS && pixelStep == 64 && flat) {
-                        BlockedConvTiles.tile7x32Flat(input, px, kOffset, packed, wOff, tile, t);
+                        BlockedConvTiles.tile7x32Flat(src, px, kOffset, packed, wOff, tile, t);
                     } else if (two && m == PIXELS && pixelStep == 64) {
-                        BlockedConvTiles.tile7x32Step64(input, px, kOffset, packed, wOff, tile, t);
+                        BlockedConvTiles.tile7x32Step64(src, px, kOffset, packed, wOff, tile, t);
                     } else if (two && m == PIXELS && pixelStep == 128) {
-                        BlockedConvTiles.tile7x32Step128(input, px, kOffset, packed, wOff, tile, t);
+                        BlockedConvTiles.tile7x32Step128(src, px, kOffset, packed, wOff, tile, t);
                     } else if (two && m == PIXELS && pixelStep == 8) {
-                        BlockedConvTiles.tile7x32Step8(input, px, kOffset, packed, wOff, tile, t);
+                        BlockedConvTiles.tile7x32Step8(src, px, kOffset, packed, wOff, tile, t);
                     } else if (two) {
-                        BlockedConvTiles.tile7x32(input, px, pixelStep, kOffset, packed, wOff, tile, t, m);
+                        BlockedConvTiles.tile7x32(src, px, pixelStep, kOffset, packed, wOff, tile, t, m);
                     } else if (m == PIXELS && pixelStep == 64 && flat) {
-                        BlockedConvTiles.tile7x16Flat(input, px, kOffset, packed, wOff, tile, t);
+                        BlockedConvTiles.tile7x16Flat(src, px, kOffset, packed, wOff, tile, t);
                     } else {
-                        BlockedConvTiles.tile7x16(input, px, pixelStep, kOffset, packed, wOff, tile, t, m);
+                        BlockedConvTiles.tile7x16(src, px, pixelStep, kOffset, packed, wOff, tile, t, m);
                     }
                 }
                 BlockedConvTiles.epilogue(tile, ws, o, r, outBlockBytes, bias, bOff, count, two ? 2 : 1, min, max);
