@@ -102,46 +102,6 @@ public final class BlockedConvTiles {
      * sums to {@code tile} from {@code t}, 32 floats per pixel. Offsets are in bytes.
      */
 '''
-def finished(name, step):
-    L = []
-    a = L.append
-    a("    /**")
-    if name == "tile7x32FlatOut":
-        a("     * {@link #tile7x32Flat} for a layer without residual, finished in registers: the sums start")
-        a("     * from the bias and leave clamped, straight into the blocked output (pixel i of block j at")
-        a("     * {@code o + j·blockBytes + i·64} in {@code ws}). No heap tile and no epilogue pass: on a")
-        a("     * 1×1 layer with a short reduction (K = 16) those cost about a third as much as the FMAs.")
-    else:
-        a(f"     * {{@link #tile7x32Step{step}}} finished in registers, as {{@link #tile7x32FlatOut}} (its own")
-        a("     * method, so its own profile).")
-    a("     */")
-    a(f"    public static void {name}(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,")
-    a("                                       MemorySegment ws, long o, long blockBytes, MemorySegment bias, long bOff,")
-    a("                                       float lo, float hi) {")
-    a("        FloatVector b0 = FloatVector.fromMemorySegment(S, bias, bOff, NATIVE);")
-    a("        FloatVector b1 = FloatVector.fromMemorySegment(S, bias, bOff + VBYTES, NATIVE);")
-    for i in range(7):
-        a(f"        FloatVector c{i}0 = b0; FloatVector c{i}1 = b1;")
-    a("        long wp = wOff;")
-    a("        for (int k = 0; k < kOffset.length; k++) {")
-    a("            long q = p + kOffset[k];")
-    a("            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wp, NATIVE);")
-    a("            FloatVector w1 = FloatVector.fromMemorySegment(S, w, wp + VBYTES, NATIVE);")
-    a("            FloatVector x;")
-    for i in range(7):
-        a(f"            x = FloatVector.broadcast(S, in.get(FLOAT, q + {i * step}));")
-        a(f"            c{i}0 = x.fma(w0, c{i}0); c{i}1 = x.fma(w1, c{i}1);")
-    a("            wp += 2 * VBYTES;")
-    a("        }")
-    a("        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);")
-    for i in range(7):
-        for j in range(2):
-            off = f"{i * 64}" + ("" if j == 0 else " + blockBytes")
-            a(f"        c{i}{j} = c{i}{j}.blend(vlo, c{i}{j}.compare(LE, vlo));")
-            a(f"        c{i}{j}.blend(vhi, c{i}{j}.compare(GE, vhi)).intoMemorySegment(ws, o + {off}, NATIVE);")
-    a("    }")
-    return "\n".join(L)
-
 epi = """
     /**
      * Writes {@code count} pixels of raw sums from {@code tile} (pixel-major, {@code 16·blocks}
@@ -183,6 +143,6 @@ epi = """
         }
     }
 """
-body = head + tile(2) + "\n\n" + tile(1) + "\n\n" + tile(2, 64) + "\n\n" + tile(2, 64, "tile7x32Flat") + "\n\n" + tile(1, 64, "tile7x16Flat") + "\n\n" + tile(2, 128) + "\n\n" + tile(2, 8) + "\n\n" + finished("tile7x32FlatOut", 64) + "\n\n" + finished("tile7x32Step64Out", 64) + "\n\n" + finished("tile7x32Step128Out", 128) + "\n\n" + finished("tile7x32Step8Out", 8) + "\n" + epi + "}\n"
+body = head + tile(2) + "\n\n" + tile(1) + "\n\n" + tile(2, 64) + "\n\n" + tile(2, 64, "tile7x32Flat") + "\n\n" + tile(1, 64, "tile7x16Flat") + "\n\n" + tile(2, 128) + "\n\n" + tile(2, 8) + "\n" + epi + "}\n"
 body = body.replace("S == null ? null : ws", "ws")
 open(__import__("os").path.join(__import__("os").path.dirname(__file__), "../../simd/src/main/java/dev/panamacnn/simd/kernels/BlockedConvTiles.java"),"w").write(body)

@@ -235,22 +235,6 @@ final class BlockedConvKernel implements Kernel {
                 long o = out + 2L * panel * outBlockBytes + (long) first * BLOCK * Float.BYTES;
                 long r = res < 0 ? -1 : o - out + res;
                 boolean two = panelWidth(panel) == 2 * BLOCK;
-                // No residual and whole tiles only: tiles finished in registers, no epilogue pass.
-                if (two && r < 0 && count % PIXELS == 0 && (pixelStep == 64 || pixelStep == 128 || pixelStep == 8)) {
-                    for (int x = 0; x < count; x += PIXELS) {
-                        long px = p + x * pixelStep, ox = o + (long) x * BLOCK * Float.BYTES;
-                        if (flat) {
-                            BlockedConvTiles.tile7x32FlatOut(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
-                        } else if (pixelStep == 64) {
-                            BlockedConvTiles.tile7x32Step64Out(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
-                        } else if (pixelStep == 128) {
-                            BlockedConvTiles.tile7x32Step128Out(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
-                        } else {
-                            BlockedConvTiles.tile7x32Step8Out(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
-                        }
-                    }
-                    continue;
-                }
                 int width = two ? 2 * BLOCK : BLOCK;
                 for (int x = 0; x < count; x += PIXELS) {
                     int m = Math.min(PIXELS, count - x), t = x * width;
