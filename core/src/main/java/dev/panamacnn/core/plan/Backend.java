@@ -56,9 +56,13 @@ public interface Backend {
         return java.util.Set.of();
     }
 
-    /** Converts between NCHW and the blocked layout (reference: element by element). */
+    /**
+     * Converts between NCHW and the blocked layout. Asked only of backends with a block size,
+     * which must provide it along with their blocked kernels.
+     */
     default Kernel reorder(Ops.Reorder op) {
-        return HostKernels.reorder(op);
+        throw new UnsupportedOperationException("backend " + name() + " has no blocked layout to reorder "
+                + op.from() + " -> " + op.to());
     }
 
     default Kernel binary(Ops.Binary op) {

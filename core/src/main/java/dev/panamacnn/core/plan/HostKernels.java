@@ -193,33 +193,6 @@ final class HostKernels {
     }
 
     /** The value lives in the kernel's own memory and is copied into the workspace each run (the slot may be reused in between). */
-    /** NCHW ⇄ blocked, element by element; the padding channels of a blocked result are zeroed. */
-    static Kernel reorder(Ops.Reorder op) {
-        Shape sh = op.shape();
-        int n = sh.dim(0), c = sh.dim(1), block = op.block();
-        long hw = sh.sizeFrom(2);
-        int cp = ChannelLayout.paddedChannels(c, block);
-        boolean toBlocked = op.to() == ChannelLayout.BLOCKED;
-        if (op.from() == op.to()) throw new IllegalArgumentException("reorder from " + op.from() + " to itself");
-        long in0 = op.in().elementOffset(), out0 = op.out().elementOffset();
-        return ctx -> () -> {
-            MemorySegment ws = ctx.workspace();
-            for (int img = 0; img < n; img++) {
-                for (int ch = 0; ch < cp; ch++) {
-                    long plain = ((long) img * c + ch) * hw;
-                    long blocked = (((long) img * cp + ch / block * block) * hw) + ch % block;
-                    for (long p = 0; p < hw; p++) {
-                        if (toBlocked) {
-                            ws.setAtIndex(FLOAT, out0 + blocked + p * block, ch < c ? ws.getAtIndex(FLOAT, in0 + plain + p) : 0f);
-                        } else if (ch < c) {
-                            ws.setAtIndex(FLOAT, out0 + plain + p, ws.getAtIndex(FLOAT, in0 + blocked + p * block));
-                        }
-                    }
-                }
-            }
-        };
-    }
-
     static Kernel constant(Ops.Constant op) {
         Arena arena = Arena.ofShared();
         MemorySegment data = arena.allocateFrom(ValueLayout.JAVA_FLOAT, op.value());

@@ -127,6 +127,25 @@ class BlockedLayoutTest {
     }
 
     @Test
+    void resNetShapedChainTakesEveryTile() {
+        // Each layer is shaped for one of BlockedConvKernel's tiles (30- and 15-pixel rows: whole
+        // 7-pixel tiles and a short one): NCHW stem at stride 2 (Step8), 16 output channels
+        // (tile7x16), stride 2 on a blocked input (Step128), stride 1 with a residual (Step64),
+        // and 1x1 stride-1 to 16 and to 40 channels (tile7x16Flat, tile7x32Flat, a 16-wide last panel).
+        Layer net = Sequential.builder()
+                .add("stem", new Conv2d(3, 32, Conv2dSpec.of(7).stride(2).padding(3), true)).add("r0", Act.relu())
+                .add("c16", new Conv2d(32, 16, Conv2dSpec.of(3).padding(1), true))
+                .add("down", new Conv2d(16, 32, Conv2dSpec.of(3).stride(2).padding(1), true))
+                .add("block", Residual.identity(Sequential.of(new Conv2d(32, 32, Conv2dSpec.of(3).padding(1), true)),
+                        Activation.RELU))
+                .add("p16", new Conv2d(32, 16, Conv2dSpec.of(1), true))
+                .add("p40", new Conv2d(16, 40, Conv2dSpec.of(1), true))
+                .add("gap", GlobalPool.max()).build();
+        long macs = 3 * 49 + 32 * 9 + 16 * 9 + 32 * 9 + 32 + 16;
+        for (int threads = 1; threads <= 2; threads++) check(new Chain(Shape.of(2, 3, 60, 60), net, macs, 11), threads);
+    }
+
+    @Test
     void mobileNetShapedChainRunsBlockedEndToEnd() {
         // Expansion, depthwise 3×3 s2, projection with a 24-channel (partial block) output, global
         // pooling: on 16-lane machines no reorder is needed anywhere.
