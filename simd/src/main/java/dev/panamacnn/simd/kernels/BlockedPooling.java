@@ -80,13 +80,24 @@ public final class BlockedPooling {
         int ya = Math.max(y0, 0), yb = Math.min(y1, h);
         long v = BLOCK * Float.BYTES, rowBytes = (long) w * v;
         long dst = out + (long) oy * outW * v;
+        // Columns [xLo, xHi) of a 3×3 max whose windows lie inside the input take one tight loop.
+        int xLo = outW, xHi = outW;
+        if (max && s.kernelH() == 3 && s.kernelW() == 3 && yb - ya == 3) {
+            xLo = Math.min(outW, (s.padLeft() + s.strideW() - 1) / s.strideW());
+            xHi = Math.max(xLo, Math.min(outW, w - 3 + s.padLeft() >= 0 ? (w - 3 + s.padLeft()) / s.strideW() + 1 : 0));
+        }
         for (int ox = 0; ox < outW; ox++, dst += v) {
+            if (ox == xLo && xLo < xHi) {
+                long first = in + ya * rowBytes + ((long) xLo * s.strideW() - s.padLeft()) * v;
+                max3x3Row(ws, first, rowBytes, s.strideW() * v, dst, xHi - xLo);
+                dst += (xHi - xLo - 1) * v;
+                ox = xHi - 1;
+                continue;
+            }
             int x0 = ox * s.strideW() - s.padLeft(), x1 = Math.min(x0 + s.kernelW(), w + s.padRight());
             int xa = Math.max(x0, 0), xb = Math.min(x1, w);
             long first = in + ya * rowBytes + xa * v;
-            if (max && yb - ya == 3 && xb - xa == 3) {
-                max3x3(ws, first, rowBytes, dst);
-            } else if (max) {
+            if (max) {
                 maxWindow(ws, first, yb - ya, xb - xa, rowBytes, dst);
             } else {
                 int divisor = s.countIncludePad() ? (y1 - y0) * (x1 - x0) : (yb - ya) * (xb - xa);
@@ -104,20 +115,25 @@ public final class BlockedPooling {
         acc.intoMemorySegment(ws, dst, NATIVE);
     }
 
-    /** A whole 3×3 window (ResNet's stem pool), unrolled. */
-    private static void max3x3(MemorySegment ws, long at, long rowBytes, long dst) {
-        FloatVector a = FloatVector.fromMemorySegment(S, ws, at, NATIVE)
-                .max(FloatVector.fromMemorySegment(S, ws, at + 64, NATIVE))
-                .max(FloatVector.fromMemorySegment(S, ws, at + 128, NATIVE));
-        at += rowBytes;
-        FloatVector b = FloatVector.fromMemorySegment(S, ws, at, NATIVE)
-                .max(FloatVector.fromMemorySegment(S, ws, at + 64, NATIVE))
-                .max(FloatVector.fromMemorySegment(S, ws, at + 128, NATIVE));
-        at += rowBytes;
-        FloatVector c = FloatVector.fromMemorySegment(S, ws, at, NATIVE)
-                .max(FloatVector.fromMemorySegment(S, ws, at + 64, NATIVE))
-                .max(FloatVector.fromMemorySegment(S, ws, at + 128, NATIVE));
-        a.max(b).max(c).intoMemorySegment(ws, dst, NATIVE);
+    /**
+     * {@code count} whole 3×3 windows (ResNet's stem pool), {@code step} bytes apart from
+     * {@code at}, to consecutive pixels from {@code dst}: one loop whose body is inlined, where a
+     * call per window was not.
+     */
+    private static void max3x3Row(MemorySegment ws, long at, long rowBytes, long step, long dst, int count) {
+        for (int i = 0; i < count; i++, at += step, dst += 64) {
+            long b = at + rowBytes, c = b + rowBytes;
+            FloatVector top = FloatVector.fromMemorySegment(S, ws, at, NATIVE)
+                    .max(FloatVector.fromMemorySegment(S, ws, at + 64, NATIVE))
+                    .max(FloatVector.fromMemorySegment(S, ws, at + 128, NATIVE));
+            FloatVector middle = FloatVector.fromMemorySegment(S, ws, b, NATIVE)
+                    .max(FloatVector.fromMemorySegment(S, ws, b + 64, NATIVE))
+                    .max(FloatVector.fromMemorySegment(S, ws, b + 128, NATIVE));
+            FloatVector bottom = FloatVector.fromMemorySegment(S, ws, c, NATIVE)
+                    .max(FloatVector.fromMemorySegment(S, ws, c + 64, NATIVE))
+                    .max(FloatVector.fromMemorySegment(S, ws, c + 128, NATIVE));
+            top.max(middle).max(bottom).intoMemorySegment(ws, dst, NATIVE);
+        }
     }
 
     /** Window sum times {@code scale}. */
