@@ -43,7 +43,7 @@ final class BlockedDepthwiseKernel extends RangeKernel {
         oh = op.output().dim(2);
         ow = op.output().dim(3);
         taps = op.spec().kernelH() * op.spec().kernelW();
-        weights = arena.allocate(((long) blocks * taps + 3) * V, 64); // + three zero taps (BlockedDepthwise.row)
+        weights = arena.allocate(((long) blocks * taps + 3) * V, 64); // + three zero taps (BlockedDepthwise.rows)
         bias = arena.allocate(blocks * V, 64);
         for (int ch = 0; ch < c; ch++) {
             long base = (long) ch / BLOCK * taps * BLOCK + ch % BLOCK;
@@ -59,10 +59,13 @@ final class BlockedDepthwiseKernel extends RangeKernel {
         MemorySegment ws = ctx.workspace();
         float lo = op.activation().min(), hi = op.activation().max();
         long inPlane = (long) h * w * V, outPlane = (long) oh * ow * V;
-        for (int u = from; u < to; u++) {
-            int plane = u / oh, oy = u % oh, block = plane % blocks;
-            BlockedDepthwise.row(ws, op.in().byteOffset() + plane * inPlane, op.out().byteOffset() + plane * outPlane,
-                    weights, block * taps * V, (long) blocks * taps * V, bias, block * V, h, w, ow, op.spec(), oy, lo, hi);
+        // Units are output rows; each plane's share of [from, to) goes in one call.
+        for (int u = from; u < to; ) {
+            int plane = u / oh, oy = u % oh, block = plane % blocks, end = Math.min(to, (plane + 1) * oh);
+            BlockedDepthwise.rows(ws, op.in().byteOffset() + plane * inPlane, op.out().byteOffset() + plane * outPlane,
+                    weights, block * taps * V, (long) blocks * taps * V, bias, block * V, h, w, ow, op.spec(),
+                    oy, oy + end - u, lo, hi);
+            u = end;
         }
     }
 

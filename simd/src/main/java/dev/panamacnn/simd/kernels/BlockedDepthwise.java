@@ -28,44 +28,50 @@ public final class BlockedDepthwise {
     private BlockedDepthwise() {}
 
     /**
-     * Output row {@code oy} of one block of one image: input plane (h × w pixels of 16 floats)
-     * at {@code in}, output plane (outH × outW) at {@code out}, in {@code ws}; the block's
-     * weights at {@code wt}, three zero taps (48 floats) at {@code zeroTaps}, bias at {@code b}.
+     * Output rows [{@code oyFrom}, {@code oyTo}) of one block of one image: input plane (h × w
+     * pixels of 16 floats) at {@code in}, output plane (outH × outW) at {@code out}, in
+     * {@code ws}; the block's weights at {@code wt}, three zero taps (48 floats) at
+     * {@code zeroTaps}, bias at {@code b}.
      */
-    public static void row(MemorySegment ws, long in, long out, MemorySegment weights, long wt, long zeroTaps,
-                           MemorySegment bias, long b, int h, int w, int outW, Conv2dSpec s, int oy,
-                           float lo, float hi) {
+    public static void rows(MemorySegment ws, long in, long out, MemorySegment weights, long wt, long zeroTaps,
+                            MemorySegment bias, long b, int h, int w, int outW, Conv2dSpec s, int oyFrom, int oyTo,
+                            float lo, float hi) {
         int kh = s.kernelH(), kw = s.kernelW(), sw = s.strideW(), pl = s.padLeft();
         int span = (kw - 1) * s.dilationW();
         // Columns whose taps all lie inside the row: [xLo, xHi).
         int xLo = Math.min(outW, (pl + sw - 1) / sw);
         int xHi = Math.max(xLo, Math.min(outW, w - 1 - span + pl >= 0 ? (w - 1 - span + pl) / sw + 1 : 0));
-        long outRow = out + (long) oy * outW * V;
-        int checkedFrom = 0, checkedTo = outW;
+        int checkedFrom = 0, checkedTo = outW, last = outW - 1;
+        boolean left = false, right = false;
         if (kh == 3 && kw == 3) {
             // MobileNet's edges (padding 1, dilation 1): the first column, and the last when only
             // its right tap is padding, lose one kernel column and take unchecked code too.
             boolean simple = s.dilationW() == 1 && pl == 1 && w >= 2;
-            boolean left = simple && xLo == 1;
-            int last = outW - 1, lastX = last * sw - pl;
-            boolean right = simple && xHi == last && last > 0 && lastX >= 0 && lastX + 2 == w;
-            row3x3(ws, in, outRow, weights, wt, zeroTaps, bias, b, h, w, s, oy, xLo, xHi, left, right, lo, hi);
+            int lastX = last * sw - pl;
+            left = simple && xLo == 1;
+            right = simple && xHi == last && last > 0 && lastX >= 0 && lastX + 2 == w;
             checkedFrom = left ? 1 : 0;
             checkedTo = right ? last : outW;
         } else {
             xLo = xHi = 0; // every column checked
         }
-        for (int ox = checkedFrom; ox < xLo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
-        for (int ox = xHi; ox < checkedTo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
+        for (int oy = oyFrom; oy < oyTo; oy++) {
+            long outRow = out + (long) oy * outW * V;
+            if (xLo < xHi) row3x3(ws, in, outRow, weights, wt, zeroTaps, bias, b, h, w, s, oy, xLo, xHi, lo, hi);
+            for (int ox = checkedFrom; ox < xLo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
+            for (int ox = xHi; ox < checkedTo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
+        }
+        if (left) edgeColumn3x3(ws, in, out, weights, wt, zeroTaps, bias, b, h, w, outW, s, oyFrom, oyTo, 0, 0, 1, lo, hi);
+        if (right) edgeColumn3x3(ws, in, out, weights, wt, zeroTaps, bias, b, h, w, outW, s, oyFrom, oyTo, last, w - 2, 0, lo, hi);
     }
 
     /**
-     * Columns [xLo, xHi) of a 3×3 row, weights in registers; with {@code left}, column 0 without
-     * its left taps, with {@code right}, the last column without its right taps.
+     * Columns [xLo, xHi) of a 3×3 row, weights in registers (the edge columns, if unchecked, are
+     * {@link #edge3x3}'s).
      */
     private static void row3x3(MemorySegment ws, long in, long outRow, MemorySegment weights, long wt, long zeroTaps,
                                MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy,
-                               int xLo, int xHi, boolean left, boolean right, float lo, float hi) {
+                               int xLo, int xHi, float lo, float hi) {
         int y0 = oy * s.strideH() - s.padTop(), dh = s.dilationH();
         int ya = y0, yb = y0 + dh, yc = y0 + 2 * dh;
         int valid = Math.max(0, Math.min(h - 1, yb)); // rows in the padding read this one, times zero
@@ -101,26 +107,39 @@ public final class BlockedDepthwise {
             acc = acc.blend(vlo, acc.compare(LE, vlo));
             acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow + (long) ox * V, NATIVE);
         }
-        if (left) { // input columns 0 and 1 under kernel columns 1 and 2
-            FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra, NATIVE).fma(w01, bv);
-            acc = FloatVector.fromMemorySegment(S, ws, ra + V, NATIVE).fma(w02, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rb, NATIVE).fma(w11, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rb + V, NATIVE).fma(w12, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rc, NATIVE).fma(w21, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rc + V, NATIVE).fma(w22, acc);
+    }
+
+    /**
+     * Output column {@code ox} of rows [{@code oyFrom}, {@code oyTo}) of a 3×3 kernel: input
+     * columns x0 and x0 + 1 under kernel columns k0 and k0 + 1, a kernel row in the padding
+     * times zero taps as in {@link #row3x3}. Apart from row3x3 on purpose: with the edge columns
+     * inside it, C2 now and then compiled row3x3 with its vector operations left as calls (11 of
+     * 47 MobileNetV2 processes, their depthwise layers 3× slower; seen with JFR and in the
+     * compiled code; none in 15 since). One call per column of a plane keeps the edges cheap on 7×7 planes.
+     */
+    private static void edgeColumn3x3(MemorySegment ws, long in, long out, MemorySegment weights, long wt,
+                                      long zeroTaps, MemorySegment bias, long b, int h, int w, int outW, Conv2dSpec s,
+                                      int oyFrom, int oyTo, int ox, int x0, int k0, float lo, float hi) {
+        FloatVector bv = FloatVector.fromMemorySegment(S, bias, b, NATIVE);
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        int dh = s.dilationH();
+        long x = (long) x0 * V, k = (long) k0 * V;
+        for (int oy = oyFrom; oy < oyTo; oy++) {
+            int ya = oy * s.strideH() - s.padTop(), yb = ya + dh, yc = yb + dh;
+            int valid = Math.max(0, Math.min(h - 1, yb));
+            boolean va = ya >= 0 && ya < h, vb = yb >= 0 && yb < h, vc = yc >= 0 && yc < h;
+            long za = (va ? wt : zeroTaps) + k, zb = (vb ? wt + 3 * V : zeroTaps) + k, zc = (vc ? wt + 6 * V : zeroTaps) + k;
+            long ra = in + (long) (va ? ya : valid) * w * V + x, rb = in + (long) (vb ? yb : valid) * w * V + x;
+            long rc = in + (long) (vc ? yc : valid) * w * V + x;
+            FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra, NATIVE)
+                    .fma(FloatVector.fromMemorySegment(S, weights, za, NATIVE), bv);
+            acc = FloatVector.fromMemorySegment(S, ws, ra + V, NATIVE).fma(FloatVector.fromMemorySegment(S, weights, za + V, NATIVE), acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rb, NATIVE).fma(FloatVector.fromMemorySegment(S, weights, zb, NATIVE), acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rb + V, NATIVE).fma(FloatVector.fromMemorySegment(S, weights, zb + V, NATIVE), acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rc, NATIVE).fma(FloatVector.fromMemorySegment(S, weights, zc, NATIVE), acc);
+            acc = FloatVector.fromMemorySegment(S, ws, rc + V, NATIVE).fma(FloatVector.fromMemorySegment(S, weights, zc + V, NATIVE), acc);
             acc = acc.blend(vlo, acc.compare(LE, vlo));
-            acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow, NATIVE);
-        }
-        if (right) { // the last two input columns under kernel columns 0 and 1
-            long last = (long) (w - 2) * V, ox = (long) xHi * V;
-            FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra + last, NATIVE).fma(w00, bv);
-            acc = FloatVector.fromMemorySegment(S, ws, ra + last + V, NATIVE).fma(w01, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rb + last, NATIVE).fma(w10, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rb + last + V, NATIVE).fma(w11, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rc + last, NATIVE).fma(w20, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rc + last + V, NATIVE).fma(w21, acc);
-            acc = acc.blend(vlo, acc.compare(LE, vlo));
-            acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow + ox, NATIVE);
+            acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, out + ((long) oy * outW + ox) * V, NATIVE);
         }
     }
 
