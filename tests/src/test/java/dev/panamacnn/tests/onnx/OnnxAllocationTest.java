@@ -9,6 +9,7 @@ import dev.panamacnn.core.plan.CompileOptions;
 import dev.panamacnn.core.plan.CompiledModel;
 import dev.panamacnn.core.plan.ReferenceBackend;
 import dev.panamacnn.onnx.OnnxModel;
+import dev.panamacnn.tests.AllocationSites;
 import dev.panamacnn.simd.SimdBackends;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -46,7 +47,10 @@ class OnnxAllocationTest {
                     allocated = mx.getThreadAllocatedBytes(tid) - before;
                     rounds++;
                 } while (allocated != 0 && System.nanoTime() < deadline);
-                assertEquals(0, allocated, name + ": heap bytes allocated by 50 runs after " + rounds + " rounds of warm-up");
+                String where = allocated == 0 ? "" : "; " + AllocationSites.of(() -> {
+                    for (int i = 0; i < 50; i++) plan.run(x, y);
+                });
+                assertEquals(0, allocated, name + ": heap bytes allocated by 50 runs after " + rounds + " rounds of warm-up" + where);
             }
         }
     }

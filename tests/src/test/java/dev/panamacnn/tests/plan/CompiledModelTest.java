@@ -25,6 +25,7 @@ import dev.panamacnn.core.plan.Compiler;
 import dev.panamacnn.core.testing.Tolerance;
 import dev.panamacnn.simd.ConvAlgorithm;
 import dev.panamacnn.simd.SimdBackends;
+import dev.panamacnn.tests.AllocationSites;
 import java.lang.foreign.Arena;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -137,8 +138,11 @@ class CompiledModelTest {
                         allocated = mx.getThreadAllocatedBytes(tid) - before;
                         rounds++;
                     } while (allocated != 0 && System.nanoTime() < deadline);
+                    String where = allocated == 0 ? "" : "; " + AllocationSites.of(() -> {
+                        for (int i = 0; i < 100; i++) plan.run(x, y);
+                    });
                     assertEquals(0, allocated, "heap bytes allocated by 100 runs after " + rounds
-                            + " rounds of warm-up, " + threads + " thread(s), variant " + variant);
+                            + " rounds of warm-up, " + threads + " thread(s), variant " + variant + where);
                     assertEquals(1, plan.contextsCreated(), "no new execution context (off-heap workspace) per run");
                 }
             }
