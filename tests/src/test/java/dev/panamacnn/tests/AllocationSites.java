@@ -20,7 +20,10 @@ import jdk.jfr.consumer.RecordingFile;
 public final class AllocationSites {
     private AllocationSites() {}
 
-    /** The allocating frames of the project (with their callers' first project frame) while {@code body} runs, most samples first. */
+    /**
+     * The five commonest allocation sites while {@code body} runs: per allocation event, the
+     * innermost frame in project (non-test) code, with the allocated class and a count.
+     */
     public static String of(Runnable body) {
         try (Recording r = new Recording()) {
             r.enable("jdk.ObjectAllocationInNewTLAB").withStackTrace();

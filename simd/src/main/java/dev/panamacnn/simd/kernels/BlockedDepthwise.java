@@ -66,8 +66,8 @@ public final class BlockedDepthwise {
     }
 
     /**
-     * Columns [xLo, xHi) of a 3×3 row, weights in registers (the edge columns, if unchecked, are
-     * {@link #edge3x3}'s).
+     * Columns [xLo, xHi) of a 3×3 row, weights in registers (the unchecked edge columns are
+     * {@link #edgeColumn3x3}'s).
      */
     private static void row3x3(MemorySegment ws, long in, long outRow, MemorySegment weights, long wt, long zeroTaps,
                                MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy,
@@ -115,7 +115,8 @@ public final class BlockedDepthwise {
      * times zero taps as in {@link #row3x3}. Apart from row3x3 on purpose: with the edge columns
      * inside it, C2 now and then compiled row3x3 with its vector operations left as calls (11 of
      * 47 MobileNetV2 processes, their depthwise layers 3× slower; seen with JFR and in the
-     * compiled code; none in 15 since). One call per column of a plane keeps the edges cheap on 7×7 planes.
+     * compiled code). Rarer since, not gone: see BENCHMARKS.md, sixth session. One call per
+     * column of a plane keeps the edges cheap on 7×7 planes.
      */
     private static void edgeColumn3x3(MemorySegment ws, long in, long out, MemorySegment weights, long wt,
                                       long zeroTaps, MemorySegment bias, long b, int h, int w, int outW, Conv2dSpec s,

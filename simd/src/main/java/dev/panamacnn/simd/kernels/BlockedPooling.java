@@ -79,21 +79,21 @@ public final class BlockedPooling {
         int y0 = oy * s.strideH() - s.padTop(), y1 = Math.min(y0 + s.kernelH(), h + s.padBottom());
         int ya = Math.max(y0, 0), yb = Math.min(y1, h);
         long v = BLOCK * Float.BYTES, rowBytes = (long) w * v;
-        long dst = out + (long) oy * outW * v;
+        long outRow = out + (long) oy * outW * v;
         // Columns [xLo, xHi) of a 3×3 max whose windows lie inside the input take one tight loop.
         int xLo = outW, xHi = outW;
         if (max && s.kernelH() == 3 && s.kernelW() == 3 && yb - ya == 3) {
             xLo = Math.min(outW, (s.padLeft() + s.strideW() - 1) / s.strideW());
             xHi = Math.max(xLo, Math.min(outW, w - 3 + s.padLeft() >= 0 ? (w - 3 + s.padLeft()) / s.strideW() + 1 : 0));
         }
-        for (int ox = 0; ox < outW; ox++, dst += v) {
+        for (int ox = 0; ox < outW; ox++) {
             if (ox == xLo && xLo < xHi) {
                 long first = in + ya * rowBytes + ((long) xLo * s.strideW() - s.padLeft()) * v;
-                max3x3Row(ws, first, rowBytes, s.strideW() * v, dst, xHi - xLo);
-                dst += (xHi - xLo - 1) * v;
+                max3x3Row(ws, first, rowBytes, s.strideW() * v, outRow + xLo * v, xHi - xLo);
                 ox = xHi - 1;
                 continue;
             }
+            long dst = outRow + ox * v;
             int x0 = ox * s.strideW() - s.padLeft(), x1 = Math.min(x0 + s.kernelW(), w + s.padRight());
             int xa = Math.max(x0, 0), xb = Math.min(x1, w);
             long first = in + ya * rowBytes + xa * v;
