@@ -19,7 +19,7 @@ import java.lang.foreign.MemorySegment;
  * allocates nothing on the Java heap. Use one workspace per concurrent caller.
  */
 public final class GemmWorkspace implements AutoCloseable {
-    /** Byte offset, in each scratch tile, of the MR floats where {@link ColumnKernel} puts a column. */
+    /** Byte offset, in each scratch tile, of the vector whose first MR floats {@link ColumnKernel} makes a column. */
     static final long TILE_COLUMN_OFFSET = (long) MR * NR * 4;
     private final int threads;
     private final Arena arena = Arena.ofShared();
@@ -36,7 +36,7 @@ public final class GemmWorkspace implements AutoCloseable {
         tiles = new MemorySegment[threads];
         for (int t = 0; t < threads; t++) {
             bBlocks[t] = arena.allocate((long) KC * NC * 4, 64); // zeroed, hence touched
-            tiles[t] = arena.allocate(TILE_COLUMN_OFFSET + MR * 4, 64);
+            tiles[t] = arena.allocate(TILE_COLUMN_OFFSET + GemmConfig.LANES * 4, 64);
         }
         driver = new GemmDriver(this);
     }
