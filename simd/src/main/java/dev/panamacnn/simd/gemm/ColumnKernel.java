@@ -20,9 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * the end. Half of each FMA is wasted, on purpose: a narrower species (one 8-float panel row per
  * 256-bit vector) was tried first, and in a process that also runs 512-bit kernels it made the
  * JDK's shared vector code see two vector classes. C2 then compiled some 512-bit kernels with
- * type checks that kept their vectors boxed (3× slower depthwise layers in about 1 process in
- * 5; the compile logs showed the speculative class checks). Every kernel now uses
- * {@link GemmConfig#SPECIES}.
+ * type checks that kept their vectors boxed (3× slower depthwise layers in 4 of 60 MobileNetV2
+ * processes; the compile logs showed the speculative class checks, BENCHMARKS.md has the rest).
+ * Every kernel now uses {@link GemmConfig#SPECIES}.
  */
 final class ColumnKernel {
     /** Whether a vector holds exactly two panel rows (MR = 8 with 16 lanes). */

@@ -114,8 +114,8 @@ public final class BlockedDepthwise {
      * columns x0 and x0 + 1 under kernel columns k0 and k0 + 1, a kernel row in the padding
      * times zero taps as in {@link #row3x3}. Apart from row3x3 on purpose: with the edge columns
      * inside it, C2 now and then compiled row3x3 with its vector operations left as calls (11 of
-     * 47 MobileNetV2 processes, their depthwise layers 3× slower; seen with JFR and in the
-     * compiled code). Rarer since, not gone: see BENCHMARKS.md, sixth session. One call per
+     * 47 MobileNetV2 processes, their depthwise layers 3× slower). The larger cause, found later,
+     * was a second vector species in the process (see {@code gemm.ColumnKernel}). One call per
      * column of a plane keeps the edges cheap on 7×7 planes.
      */
     private static void edgeColumn3x3(MemorySegment ws, long in, long out, MemorySegment weights, long wt,
