@@ -6,8 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,10 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * work; here x[k] is broadcast straight from x and the loop streams A once, so at batch 1 it
  * runs at memory speed.
  *
- * <p>A vector holds two packed panel rows (k and k + 1, MR floats each) and is multiplied by
- * x[k] and x[k + 1] blended into its two halves; {@link ColumnKernel#SWAP} adds the halves at
- * the end. The code stays on the one species every other kernel uses (see {@link ColumnKernel}
- * for why that matters).
+ * <p>As in {@link ColumnKernel}, a vector holds two packed panel rows (k and k + 1, MR floats
+ * each): it is multiplied by x[k] into one accumulator and by x[k + 1] into another, and
+ * {@link ColumnKernel#SWAP} lines up their useful halves at the end, so the code stays on the
+ * one species every other kernel uses (see there for why that matters).
  */
 public final class Gemv {
     /** Whether a vector holds exactly two panel rows here (MR = 8 and 16 lanes: AVX-512). */
@@ -27,15 +25,8 @@ public final class Gemv {
     private static final VectorSpecies<Float> S = GemmConfig.SPECIES;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final float[] LANE_INDEX = laneIndex();
 
     private Gemv() {}
-
-    private static float[] laneIndex() {
-        float[] index = new float[S.length()];
-        for (int i = 0; i < index.length; i++) index[i] = i;
-        return index;
-    }
 
     /** Panels (of MR rows) in {@code a}: the unit of work to split across threads. */
     public static int panels(PackedA a) {
@@ -51,31 +42,29 @@ public final class Gemv {
         if (!AVAILABLE) throw new IllegalStateException("Gemv needs vectors of exactly 2 x " + MR + " floats, have " + S);
         MemorySegment as = a.segment();
         int k = a.k(), m = a.m();
-        // Lanes [MR, 2·MR): the second k of a pair. Built per call, not kept in a static field
-        // (a vector constant flowing into a loop was materialised, see kernels.Vec).
-        VectorMask<Float> second = FloatVector.fromArray(S, LANE_INDEX, 0).compare(VectorOperators.GE, MR);
         for (int p = p0; p < p1; p++) {
-            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+            // e*: x[k] for even k (useful in the low half); o*: x[k] for odd k (high half).
+            FloatVector e0 = FloatVector.zero(S), o0 = FloatVector.zero(S), e1 = FloatVector.zero(S),
+                    o1 = FloatVector.zero(S);
             long ap = (long) p * k * MR * 4, xp = xOff;
             int j = 0;
             for (; j + 4 <= k; j += 4, ap += 16L * MR, xp += 16) {
-                FloatVector x0 = FloatVector.broadcast(S, x.get(FLOAT, xp))
-                        .blend(FloatVector.broadcast(S, x.get(FLOAT, xp + 4)), second);
-                FloatVector x1 = FloatVector.broadcast(S, x.get(FLOAT, xp + 8))
-                        .blend(FloatVector.broadcast(S, x.get(FLOAT, xp + 12)), second);
-                s0 = FloatVector.fromMemorySegment(S, as, ap, NATIVE).fma(x0, s0);
-                s1 = FloatVector.fromMemorySegment(S, as, ap + 8L * MR, NATIVE).fma(x1, s1);
+                FloatVector a0 = FloatVector.fromMemorySegment(S, as, ap, NATIVE);
+                FloatVector a1 = FloatVector.fromMemorySegment(S, as, ap + 8L * MR, NATIVE);
+                e0 = a0.fma(FloatVector.broadcast(S, x.get(FLOAT, xp)), e0);
+                o0 = a0.fma(FloatVector.broadcast(S, x.get(FLOAT, xp + 4)), o0);
+                e1 = a1.fma(FloatVector.broadcast(S, x.get(FLOAT, xp + 8)), e1);
+                o1 = a1.fma(FloatVector.broadcast(S, x.get(FLOAT, xp + 12)), o1);
             }
             if (j + 2 <= k) {
-                FloatVector x0 = FloatVector.broadcast(S, x.get(FLOAT, xp))
-                        .blend(FloatVector.broadcast(S, x.get(FLOAT, xp + 4)), second);
-                s0 = FloatVector.fromMemorySegment(S, as, ap, NATIVE).fma(x0, s0);
+                FloatVector a0 = FloatVector.fromMemorySegment(S, as, ap, NATIVE);
+                e0 = a0.fma(FloatVector.broadcast(S, x.get(FLOAT, xp)), e0);
+                o0 = a0.fma(FloatVector.broadcast(S, x.get(FLOAT, xp + 4)), o0);
                 j += 2;
                 ap += 8L * MR;
                 xp += 8;
             }
-            FloatVector sum = s0.add(s1);
-            sum = sum.add(sum.rearrange(ColumnKernel.SWAP));
+            FloatVector sum = e0.add(e1).add(o0.add(o1).rearrange(ColumnKernel.SWAP));
             // An odd K's last column: one panel row, which a whole vector would read past.
             float last = j < k ? x.get(FLOAT, xp) : 0f;
             int rows = Math.min(MR, m - p * MR);
