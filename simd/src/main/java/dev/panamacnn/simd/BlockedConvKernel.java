@@ -8,6 +8,7 @@ import dev.panamacnn.core.plan.ExecutionContext;
 import dev.panamacnn.core.plan.Kernel;
 import dev.panamacnn.core.plan.Ops;
 import dev.panamacnn.simd.kernels.BlockedConvTiles;
+import dev.panamacnn.simd.kernels.FusedConvTiles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -235,20 +236,19 @@ final class BlockedConvKernel implements Kernel {
                 long o = out + 2L * panel * outBlockBytes + (long) first * BLOCK * Float.BYTES;
                 long r = res < 0 ? -1 : o - out + res;
                 boolean two = panelWidth(panel) == 2 * BLOCK;
+                if (two && r < 0 && (pixelStep == 64 || pixelStep == 128 || pixelStep == 8)) {
+                    fusedUnit(src, p, count, wOff, ws, o, bOff, tile);
+                    continue;
+                }
                 int width = two ? 2 * BLOCK : BLOCK;
                 for (int x = 0; x < count; x += PIXELS) {
                     int m = Math.min(PIXELS, count - x), t = x * width;
                     long px = p + x * pixelStep;
-                    // Blocked inputs at stride 1 or 2, NCHW at stride 2 (a stem): the 7 pixels as
-                    // constant displacements.
+                    // Blocked inputs at stride 1: the 7 pixels as constant displacements.
                     if (two && m == PIXELS && pixelStep == 64 && flat) {
                         BlockedConvTiles.tile7x32Flat(src, px, kOffset, packed, wOff, tile, t);
                     } else if (two && m == PIXELS && pixelStep == 64) {
                         BlockedConvTiles.tile7x32Step64(src, px, kOffset, packed, wOff, tile, t);
-                    } else if (two && m == PIXELS && pixelStep == 128) {
-                        BlockedConvTiles.tile7x32Step128(src, px, kOffset, packed, wOff, tile, t);
-                    } else if (two && m == PIXELS && pixelStep == 8) {
-                        BlockedConvTiles.tile7x32Step8(src, px, kOffset, packed, wOff, tile, t);
                     } else if (two) {
                         BlockedConvTiles.tile7x32(src, px, pixelStep, kOffset, packed, wOff, tile, t, m);
                     } else if (m == PIXELS && pixelStep == 64 && flat) {
@@ -258,6 +258,34 @@ final class BlockedConvKernel implements Kernel {
                     }
                 }
                 BlockedConvTiles.epilogue(tile, ws, o, r, outBlockBytes, bias, bOff, count, two ? 2 : 1, min, max);
+            }
+        }
+
+        /**
+         * One unit of a two-block panel without a residual whose pixels are 8, 64 or 128 bytes
+         * apart (NCHW stride 2, blocked stride 1 or 2): whole tiles finish their outputs
+         * themselves; a short last tile goes through the heap tile and the epilogue.
+         */
+        private void fusedUnit(MemorySegment src, long p, int count, long wOff, MemorySegment ws, long o, long bOff,
+                               float[] tile) {
+            int whole = count / PIXELS * PIXELS;
+            for (int x = 0; x < whole; x += PIXELS) {
+                long px = p + x * pixelStep, ox = o + (long) x * BLOCK * Float.BYTES;
+                if (pixelStep == 64 && flat) {
+                    FusedConvTiles.flat(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                } else if (pixelStep == 64) {
+                    FusedConvTiles.step64(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                } else if (pixelStep == 128) {
+                    FusedConvTiles.step128(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                } else {
+                    FusedConvTiles.step8(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                }
+            }
+            if (whole < count) {
+                int m = count - whole;
+                long shift = (long) whole * BLOCK * Float.BYTES;
+                BlockedConvTiles.tile7x32(src, p + whole * pixelStep, pixelStep, kOffset, packed, wOff, tile, 0, m);
+                BlockedConvTiles.epilogue(tile, ws, o + shift, -1, outBlockBytes, bias, bOff, m, 2, min, max);
             }
         }
     }

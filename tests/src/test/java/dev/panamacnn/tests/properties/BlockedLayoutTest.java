@@ -129,9 +129,10 @@ class BlockedLayoutTest {
     @Test
     void resNetShapedChainTakesEveryTile() {
         // Each layer is shaped for one of BlockedConvKernel's tiles (30- and 15-pixel rows: whole
-        // 7-pixel tiles and a short one): NCHW stem at stride 2 (Step8), 16 output channels
-        // (tile7x16), stride 2 on a blocked input (Step128), stride 1 with a residual (Step64),
-        // and 1x1 stride-1 to 16 and to 40 channels (tile7x16Flat, tile7x32Flat, a 16-wide last panel).
+        // 7-pixel tiles, which finish their own outputs, and a short one through the heap tile):
+        // NCHW stem at stride 2 (FusedConvTiles.step8), 16 output channels (tile7x16), stride 2
+        // on a blocked input (step128), stride 1 with a residual (step64), and 1x1 stride-1 to 16
+        // and to 40 channels (tile7x16Flat, FusedConvTiles.flat, a 16-wide last panel).
         Layer net = Sequential.builder()
                 .add("stem", new Conv2d(3, 32, Conv2dSpec.of(7).stride(2).padding(3), true)).add("r0", Act.relu())
                 .add("c16", new Conv2d(32, 16, Conv2dSpec.of(3).padding(1), true))
