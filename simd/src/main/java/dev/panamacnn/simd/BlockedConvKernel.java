@@ -236,8 +236,8 @@ final class BlockedConvKernel implements Kernel {
                 long o = out + 2L * panel * outBlockBytes + (long) first * BLOCK * Float.BYTES;
                 long r = res < 0 ? -1 : o - out + res;
                 boolean two = panelWidth(panel) == 2 * BLOCK;
-                if (two && r < 0 && (pixelStep == 64 || pixelStep == 128 || pixelStep == 8)) {
-                    fusedUnit(src, p, count, wOff, ws, o, bOff, tile);
+                if (r < 0 && (two ? pixelStep == 64 || pixelStep == 128 || pixelStep == 8 : pixelStep == 64 && flat)) {
+                    fusedUnit(src, p, count, two, wOff, ws, o, bOff, tile);
                     continue;
                 }
                 int width = two ? 2 * BLOCK : BLOCK;
@@ -251,8 +251,6 @@ final class BlockedConvKernel implements Kernel {
                         BlockedConvTiles.tile7x32Step64(src, px, kOffset, packed, wOff, tile, t);
                     } else if (two) {
                         BlockedConvTiles.tile7x32(src, px, pixelStep, kOffset, packed, wOff, tile, t, m);
-                    } else if (m == PIXELS && pixelStep == 64 && flat) {
-                        BlockedConvTiles.tile7x16Flat(src, px, kOffset, packed, wOff, tile, t);
                     } else {
                         BlockedConvTiles.tile7x16(src, px, pixelStep, kOffset, packed, wOff, tile, t, m);
                     }
@@ -262,16 +260,19 @@ final class BlockedConvKernel implements Kernel {
         }
 
         /**
-         * One unit of a two-block panel without a residual whose pixels are 8, 64 or 128 bytes
-         * apart (NCHW stride 2, blocked stride 1 or 2): whole tiles finish their outputs
-         * themselves; a short last tile goes through the heap tile and the epilogue.
+         * One unit without a residual, of a two-block panel whose pixels are 8, 64 or 128 bytes
+         * apart (NCHW stride 2, blocked stride 1 or 2) or of a 1×1 stride-1 layer's one-block
+         * panel: whole tiles finish their outputs themselves; a short last tile goes through the
+         * heap tile and the epilogue.
          */
-        private void fusedUnit(MemorySegment src, long p, int count, long wOff, MemorySegment ws, long o, long bOff,
-                               float[] tile) {
+        private void fusedUnit(MemorySegment src, long p, int count, boolean two, long wOff, MemorySegment ws, long o,
+                               long bOff, float[] tile) {
             int whole = count / PIXELS * PIXELS;
             for (int x = 0; x < whole; x += PIXELS) {
                 long px = p + x * pixelStep, ox = o + (long) x * BLOCK * Float.BYTES;
-                if (pixelStep == 64 && flat) {
+                if (!two) {
+                    FusedConvTiles.flat16(src, px, kOffset, packed, wOff, ws, ox, bias, bOff, min, max);
+                } else if (pixelStep == 64 && flat) {
                     FusedConvTiles.flat(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
                 } else if (pixelStep == 64) {
                     FusedConvTiles.step64(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
@@ -284,8 +285,9 @@ final class BlockedConvKernel implements Kernel {
             if (whole < count) {
                 int m = count - whole;
                 long shift = (long) whole * BLOCK * Float.BYTES;
-                BlockedConvTiles.tile7x32(src, p + whole * pixelStep, pixelStep, kOffset, packed, wOff, tile, 0, m);
-                BlockedConvTiles.epilogue(tile, ws, o + shift, -1, outBlockBytes, bias, bOff, m, 2, min, max);
+                if (two) BlockedConvTiles.tile7x32(src, p + whole * pixelStep, pixelStep, kOffset, packed, wOff, tile, 0, m);
+                else BlockedConvTiles.tile7x16(src, p + whole * pixelStep, pixelStep, kOffset, packed, wOff, tile, 0, m);
+                BlockedConvTiles.epilogue(tile, ws, o + shift, -1, outBlockBytes, bias, bOff, m, two ? 2 : 1, min, max);
             }
         }
     }

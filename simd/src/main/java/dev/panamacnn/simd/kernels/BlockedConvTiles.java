@@ -301,62 +301,6 @@ public final class BlockedConvTiles {
     }
 
     /**
-     * As {@link #tile7x16} for the flat pixels (64 bytes apart) of a 1×1 stride-1 convolution,
-     * addressed as constant displacements from one base.
-     */
-    public static void tile7x16Flat(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,
-                                 float[] tile, int t) {
-        int count = 7;
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S);
-        long wp = wOff;
-        for (int k = 0; k < kOffset.length; k++) {
-            long q = p + kOffset[k];
-            FloatVector w0 = FloatVector.fromMemorySegment(S, w, wp, NATIVE);
-            FloatVector x;
-            x = FloatVector.broadcast(S, in.get(FLOAT, q + 0));
-            c00 = x.fma(w0, c00);
-            x = FloatVector.broadcast(S, in.get(FLOAT, q + 64));
-            c10 = x.fma(w0, c10);
-            x = FloatVector.broadcast(S, in.get(FLOAT, q + 128));
-            c20 = x.fma(w0, c20);
-            x = FloatVector.broadcast(S, in.get(FLOAT, q + 192));
-            c30 = x.fma(w0, c30);
-            x = FloatVector.broadcast(S, in.get(FLOAT, q + 256));
-            c40 = x.fma(w0, c40);
-            x = FloatVector.broadcast(S, in.get(FLOAT, q + 320));
-            c50 = x.fma(w0, c50);
-            x = FloatVector.broadcast(S, in.get(FLOAT, q + 384));
-            c60 = x.fma(w0, c60);
-            wp += 1 * VBYTES;
-        }
-        c00.intoArray(tile, t + 0);
-        if (count > 1) {
-            c10.intoArray(tile, t + 16);
-        }
-        if (count > 2) {
-            c20.intoArray(tile, t + 32);
-        }
-        if (count > 3) {
-            c30.intoArray(tile, t + 48);
-        }
-        if (count > 4) {
-            c40.intoArray(tile, t + 64);
-        }
-        if (count > 5) {
-            c50.intoArray(tile, t + 80);
-        }
-        if (count > 6) {
-            c60.intoArray(tile, t + 96);
-        }
-    }
-
-    /**
      * Writes {@code count} pixels of raw sums from {@code tile} (pixel-major, {@code 16·blocks}
      * floats per pixel, as the tiles store them) to {@code blocks} output blocks at {@code o} in
      * {@code ws}, adding bias (from {@code bOff}) and residual (at {@code r}; none when negative)

@@ -132,7 +132,7 @@ class BlockedLayoutTest {
         // 7-pixel tiles, which finish their own outputs, and a short one through the heap tile):
         // NCHW stem at stride 2 (FusedConvTiles.step8), 16 output channels (tile7x16), stride 2
         // on a blocked input (step128), stride 1 with a residual (step64), and 1x1 stride-1 to 16
-        // and to 40 channels (tile7x16Flat, FusedConvTiles.flat, a 16-wide last panel).
+        // and to 40 channels (FusedConvTiles.flat16, flat, a 16-wide last panel).
         Layer net = Sequential.builder()
                 .add("stem", new Conv2d(3, 32, Conv2dSpec.of(7).stride(2).padding(3), true)).add("r0", Act.relu())
                 .add("c16", new Conv2d(32, 16, Conv2dSpec.of(3).padding(1), true))
