@@ -67,7 +67,8 @@ class BlockedLayoutTest {
                 Layer conv2 = new Conv2d(mid, out, second, true);
                 s2 = conv2.outputShape(s1);
                 boolean residual = s2.equals(s1) && booleans().all().generate(in);
-                body.add("conv2", residual ? Residual.identity(Sequential.of(conv2), Activation.RELU) : conv2);
+                Activation after = booleans().all().generate(in) ? Activation.RELU : Activation.IDENTITY;
+                body.add("conv2", residual ? Residual.identity(Sequential.of(conv2), after) : conv2);
                 macs += second.macsPerOutput(mid);
             }
             if (booleans().all().generate(in)) {
@@ -144,6 +145,25 @@ class BlockedLayoutTest {
                 .add("gap", GlobalPool.max()).build();
         long macs = 3 * 49 + 32 * 9 + 16 * 9 + 32 * 9 + 32 + 16;
         for (int threads = 1; threads <= 2; threads++) check(new Chain(Shape.of(2, 3, 60, 60), net, macs, 11), threads);
+    }
+
+    @Test
+    void invertedResidualProjectionAddsTheBlockInput() {
+        // A MobileNetV2 block at stride 1: the 1x1 projection has no activation and adds the
+        // block's input (the heap tiles and the epilogue with a residual). 225 pixels: four flat
+        // rows of whole tiles and a short one; 40 channels end with a 16-channel panel.
+        for (int channels : new int[] {32, 40}) {
+            Layer block = Sequential.builder()
+                    .add("expand", new Conv2d(channels, 96, Conv2dSpec.of(1), false)).add("r1", Act.relu6())
+                    .add("dw", new Conv2d(96, 96, Conv2dSpec.of(3).padding(1).groups(96), false)).add("r2", Act.relu6())
+                    .add("project", new Conv2d(96, channels, Conv2dSpec.of(1), true)).build();
+            Layer net = Sequential.builder()
+                    .add("stem", new Conv2d(3, channels, Conv2dSpec.of(3).padding(1), true)).add("r0", Act.relu6())
+                    .add("block", Residual.identity(block, Activation.IDENTITY)).build();
+            for (int threads = 1; threads <= 2; threads++) {
+                check(new Chain(Shape.of(2, 3, 15, 15), net, 3 * 9 + channels + 9 + 96, 13), threads);
+            }
+        }
     }
 
     @Test
