@@ -240,6 +240,10 @@ final class BlockedConvKernel implements Kernel {
                     fusedUnit(src, p, count, two, wOff, ws, o, bOff, tile);
                     continue;
                 }
+                if (r >= 0 && two && pixelStep == 64 && !flat && max == Float.POSITIVE_INFINITY) { // a ResNet block's conv2
+                    residualUnit(src, p, count, wOff, ws, o, r, bOff, tile);
+                    continue;
+                }
                 int width = two ? 2 * BLOCK : BLOCK;
                 for (int x = 0; x < count; x += PIXELS) {
                     int m = Math.min(PIXELS, count - x), t = x * width;
@@ -256,6 +260,22 @@ final class BlockedConvKernel implements Kernel {
                     }
                 }
                 BlockedConvTiles.epilogue(tile, ws, o, r, outBlockBytes, bias, bOff, count, two ? 2 : 1, min, max);
+            }
+        }
+
+        /** One unit of a stride-1 two-block panel with a residual at {@code r}, clamped from below only. */
+        private void residualUnit(MemorySegment src, long p, int count, long wOff, MemorySegment ws, long o, long r,
+                                  long bOff, float[] tile) {
+            int whole = count / PIXELS * PIXELS;
+            for (int x = 0; x < whole; x += PIXELS) {
+                long shift = (long) x * BLOCK * Float.BYTES;
+                FusedConvTiles.step64ResidualFloor(src, p + x * pixelStep, kOffset, packed, wOff, ws, o + shift, outBlockBytes,
+                        r + shift, bias, bOff, min);
+            }
+            if (whole < count) {
+                long shift = (long) whole * BLOCK * Float.BYTES;
+                BlockedConvTiles.tile7x32(src, p + whole * pixelStep, pixelStep, kOffset, packed, wOff, tile, 0, count - whole);
+                BlockedConvTiles.epilogue(tile, ws, o + shift, r + shift, outBlockBytes, bias, bOff, count - whole, 2, min, max);
             }
         }
 
