@@ -17,9 +17,11 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Direct convolution (ungrouped, any kernel, stride, dilation and padding) writing a blocked
- * output (NCHW16c) from an NCHW or blocked input: {@link BlockedConvTiles} computes 7 output
- * pixels × 32 output channels per tile and stores them as whole vectors with bias, residual and
- * clamp applied. Unlike {@link DirectConvKernel} there is no transpose back to NCHW after each
+ * output (NCHW16c) from an NCHW or blocked input, 7 output pixels × 32 output channels per
+ * tile. Whole tiles of the common cases ({@link FusedConvTiles}: no residual, or a ReLU after a
+ * residual at stride 1) finish their outputs in registers; the rest ({@link BlockedConvTiles})
+ * leave raw sums in a heap tile that an epilogue finishes with bias, residual and clamp, a row
+ * at a time. Both store whole vectors. Unlike {@link DirectConvKernel} there is no transpose back to NCHW after each
  * row, and a 1×1 stride-1 convolution runs over the image's pixels as one flat row, so no tile
  * is ever partial except the image's last.
  *
