@@ -19,10 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * reads an NCHW image, a blocked tensor in place, or a zero-padded copy of either.
  *
  * <p>The raw sums go to a heap tile, pixel-major; {@link #epilogue} then adds bias and residual,
- * clamps, and writes a whole row of tiles to the blocked output. Kept this small on purpose:
- * with its epilogue and segment stores inside, a tile compiled within the test suite with part
- * of its vector operations left as calls, boxing every vector (seen with JFR; the array stores
- * cost C2 fewer nodes). Only the first {@code count} pixels are stored;
+ * clamps, and writes a whole row of tiles to the blocked output. These serve what {@link
+ * FusedConvTiles} (whole tiles that finish their outputs in registers) does not: short tiles,
+ * 16-channel panels, residual layers with a two-sided clamp. A fused tile with the residual and
+ * both clamps inside is too big for C1 (see {@link FusedConvTiles}); an earlier fused attempt,
+ * before the process had a single vector species (see {@link Vec}), compiled boxed inside the
+ * test suite. Only the first {@code count} pixels are stored;
  * the others repeat the last pixel's address, so a short tile never reads past its input.
  * Generated-style code, fully unrolled by hand for the reasons in {@code gemm.MicroKernel}
  * (a helper taking the accumulators would box them); clamps are blends (see {@link Vec}).
