@@ -118,9 +118,15 @@ public final class BlockedPooling {
     /**
      * {@code count} whole 3×3 windows (ResNet's stem pool), {@code step} bytes apart from
      * {@code at}, to consecutive pixels from {@code dst}: one loop whose body is inlined, where a
-     * call per window was not.
+     * call per window was not. At stride 2 neighbouring windows share a column, so each column's
+     * maximum over the three rows is computed once (6 loads and 6 maxima a window instead of 9
+     * and 8); max is exact, so the order does not change the result.
      */
     private static void max3x3Row(MemorySegment ws, long at, long rowBytes, long step, long dst, int count) {
+        if (step == 2 * 64) {
+            max3x3RowStride2(ws, at, rowBytes, dst, count);
+            return;
+        }
         for (int i = 0; i < count; i++, at += step, dst += 64) {
             long b = at + rowBytes, c = b + rowBytes;
             FloatVector top = FloatVector.fromMemorySegment(S, ws, at, NATIVE)
@@ -133,6 +139,23 @@ public final class BlockedPooling {
                     .max(FloatVector.fromMemorySegment(S, ws, c + 64, NATIVE))
                     .max(FloatVector.fromMemorySegment(S, ws, c + 128, NATIVE));
             top.max(middle).max(bottom).intoMemorySegment(ws, dst, NATIVE);
+        }
+    }
+
+    private static void max3x3RowStride2(MemorySegment ws, long at, long rowBytes, long dst, int count) {
+        long b = at + rowBytes, c = b + rowBytes;
+        FloatVector left = FloatVector.fromMemorySegment(S, ws, at, NATIVE)
+                .max(FloatVector.fromMemorySegment(S, ws, b, NATIVE))
+                .max(FloatVector.fromMemorySegment(S, ws, c, NATIVE));
+        for (int i = 0; i < count; i++, at += 128, b += 128, c += 128, dst += 64) {
+            FloatVector middle = FloatVector.fromMemorySegment(S, ws, at + 64, NATIVE)
+                    .max(FloatVector.fromMemorySegment(S, ws, b + 64, NATIVE))
+                    .max(FloatVector.fromMemorySegment(S, ws, c + 64, NATIVE));
+            FloatVector right = FloatVector.fromMemorySegment(S, ws, at + 128, NATIVE)
+                    .max(FloatVector.fromMemorySegment(S, ws, b + 128, NATIVE))
+                    .max(FloatVector.fromMemorySegment(S, ws, c + 128, NATIVE));
+            left.max(middle).max(right).intoMemorySegment(ws, dst, NATIVE);
+            left = right;
         }
     }
 
