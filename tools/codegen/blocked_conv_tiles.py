@@ -4,14 +4,10 @@ def tile(blocks, const=None, name=None):
     a = L.append
     if const and name.endswith("Flat"):
         a("    /**")
-        if blocks == 1:
-            a("     * As {@link #tile7x16} for the flat pixels (64 bytes apart) of a 1×1 stride-1 convolution,")
-            a("     * addressed as constant displacements from one base.")
-        else:
-            a("     * As {@link #tile7x32Step64} for the flat pixels of a 1×1 stride-1 convolution. The same code")
-            a("     * under its own name: shared with 3×3 layers, whose reductions are 10–100× longer, the one")
-            a("     * method was recompiled by C2 inside the test suite with its vector operations left as")
-            a("     * calls (seen with JFR); separate methods keep separate profiles.")
+        a("     * As {@link #tile7x32Step64} for the flat pixels of a 1×1 stride-1 convolution. The same code")
+        a("     * under its own name: shared with 3×3 layers, whose reductions are 10–100× longer, the one")
+        a("     * method was recompiled by C2 inside the test suite with its vector operations left as")
+        a("     * calls (seen with JFR); separate methods keep separate profiles.")
         a("     */")
         a(f"    public static void {name}(MemorySegment in, long p, int[] kOffset, MemorySegment w, long wOff,")
     elif const:
@@ -72,10 +68,12 @@ import jdk.incubator.vector.VectorSpecies;
  * reads an NCHW image, a blocked tensor in place, or a zero-padded copy of either.
  *
  * <p>The raw sums go to a heap tile, pixel-major; {@link #epilogue} then adds bias and residual,
- * clamps, and writes a whole row of tiles to the blocked output. Kept this small on purpose:
- * with its epilogue and segment stores inside, a tile compiled within the test suite with part
- * of its vector operations left as calls, boxing every vector (seen with JFR; the array stores
- * cost C2 fewer nodes). Only the first {@code count} pixels are stored;
+ * clamps, and writes a whole row of tiles to the blocked output. These serve what {@link
+ * FusedConvTiles} (whole tiles that finish their outputs in registers) does not: short tiles,
+ * 16-channel panels, residual layers with a two-sided clamp. A fused tile with the residual and
+ * both clamps inside is too big for C1 (see {@link FusedConvTiles}); an earlier fused attempt,
+ * before the process had a single vector species (see {@link Vec}), compiled boxed inside the
+ * test suite. Only the first {@code count} pixels are stored;
  * the others repeat the last pixel's address, so a short tile never reads past its input.
  * Generated-style code, fully unrolled by hand for the reasons in {@code gemm.MicroKernel}
  * (a helper taking the accumulators would box them); clamps are blends (see {@link Vec}).
@@ -143,6 +141,6 @@ epi = """
         }
     }
 """
-body = head + tile(2) + "\n\n" + tile(1) + "\n\n" + tile(2, 64) + "\n\n" + tile(2, 64, "tile7x32Flat") + "\n\n" + tile(1, 64, "tile7x16Flat") + "\n\n" + tile(2, 128) + "\n\n" + tile(2, 8) + "\n" + epi + "}\n"
+body = head + tile(2) + "\n\n" + tile(1) + "\n\n" + tile(2, 64) + "\n\n" + tile(2, 64, "tile7x32Flat") + "\n" + epi + "}\n"
 body = body.replace("S == null ? null : ws", "ws")
 open(__import__("os").path.join(__import__("os").path.dirname(__file__), "../../simd/src/main/java/dev/panamacnn/simd/kernels/BlockedConvTiles.java"),"w").write(body)

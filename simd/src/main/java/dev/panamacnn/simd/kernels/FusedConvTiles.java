@@ -13,9 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Whole tiles of direct convolution into a blocked output (NCHW16c) that finish their own
  * outputs: 7 output pixels × 32 output channels (two blocks, 14 accumulators; one block for a
  * 1×1 layer's 16-channel panel), the accumulators starting from the bias and ending clamped and
- * stored straight into the output. The reduction is the one {@link BlockedConvTiles} documents; what differs is that no raw sum makes a round
- * trip through a heap tile and a separate epilogue, which cost a 1×1 layer with 16 inputs about
- * a fifth of its time (measured in isolation: 38.6 against 30.2 µs).
+ * stored straight into the output. The reduction is the one {@link BlockedConvTiles} documents;
+ * what differs is that no raw sum makes a round trip through a heap tile and a separate
+ * epilogue, which cost a 1×1 layer with 16 inputs about a fifth of its time (measured in
+ * isolation: 38.6 against 30.2 µs).
  *
  * <p>A residual is added only by {@link #step64ResidualFloor}, for layers clamped from below
  * only (ReLU); other layers with a residual, partial tiles and the other 16-channel panels stay
@@ -27,8 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>One method per pixel step, the 7 pixels as constant displacements from one base (as in
  * {@link BlockedConvTiles}); the 1×1 stride-1 layers have their own copy so that C2 profiles
- * them apart from the 3×3 layers, whose reductions are 10–100× longer. Fully unrolled by hand
- * for the reasons in {@code gemm.MicroKernel}; clamps are blends (see {@link Vec}).
+ * them apart from the 3×3 layers, whose reductions are 10–100× longer. Fully unrolled for the
+ * reasons in {@code gemm.MicroKernel}, and generated: edit {@code
+ * tools/codegen/fused_conv_tiles.py}, not this file. Clamps are blends (see {@link Vec}).
  */
 public final class FusedConvTiles {
     /** Output pixels per tile. */
