@@ -20,10 +20,10 @@ import jdk.incubator.vector.FloatVector;
  * output (NCHW16c) from an NCHW or blocked input, 7 output pixels × 32 output channels per
  * tile. Whole tiles of the common cases ({@link FusedConvTiles}: no residual, or a ReLU after a
  * residual at stride 1) finish their outputs in registers; the rest ({@link BlockedConvTiles})
- * leave raw sums in a heap tile that an epilogue finishes with bias, residual and clamp, a row
- * at a time. Both store whole vectors. Unlike {@link DirectConvKernel} there is no transpose back to NCHW after each
- * row, and a 1×1 stride-1 convolution runs over the image's pixels as one flat row, so no tile
- * is ever partial except the image's last.
+ * leave raw sums in a heap tile that an epilogue finishes with bias, residual and clamp. Both
+ * store whole vectors. Unlike {@link DirectConvKernel} there is no transpose back to NCHW after
+ * each row, and a 1×1 stride-1 convolution runs over the image's pixels as one flat row, so no
+ * tile is ever partial except the image's last.
  *
  * <p>A padded convolution first copies each image into zero-padded planes (per channel when the
  * input is NCHW, per block of 16 channels when it is blocked); an unpadded one reads its input
@@ -47,6 +47,12 @@ final class BlockedConvKernel implements Kernel {
     private final int n, c, h, w, oh, ow, outBlocks, panels, lastPanelWidth;
     private final int pitch, inPlanes, hp, wp, padTop, padLeft;
     private final boolean padded, flat, panelsInner;
+    /**
+     * Which whole tiles finish in registers ({@link FusedConvTiles}): those of two-block panels
+     * without a residual, of a 1×1 layer's one-block panel without a residual, and of two-block
+     * panels with a residual and a ReLU at stride 1 (not flat: a 1×1 layer keeps its own profile).
+     */
+    private final boolean fusedTwoBlocks, fusedOneBlock, fusedResidual;
     private final int strideH, spanH;
     private final long pixelStep, rowStep, outBlockBytes;
     private final float min, max;
@@ -89,6 +95,10 @@ final class BlockedConvKernel implements Kernel {
         spanH = (s.kernelH() - 1) * s.dilationH() + 1;
         flat = !padded && s.kernelH() == 1 && s.kernelW() == 1 && s.strideH() == 1 && s.strideW() == 1;
         pixelStep = (long) s.strideW() * pitch * Float.BYTES;
+        boolean residual = op.residual() != null;
+        fusedTwoBlocks = !residual && (pixelStep == 64 || pixelStep == 128 || pixelStep == 8);
+        fusedOneBlock = !residual && flat && pixelStep == 64;
+        fusedResidual = residual && !flat && pixelStep == 64 && max == Float.POSITIVE_INFINITY;
         rowStep = (long) s.strideH() * wp * pitch * Float.BYTES;
         outBlocks = ChannelLayout.paddedChannels(o, BLOCK) / BLOCK;
         outBlockBytes = (long) oh * ow * BLOCK * Float.BYTES;
@@ -238,11 +248,11 @@ final class BlockedConvKernel implements Kernel {
                 long o = out + 2L * panel * outBlockBytes + (long) first * BLOCK * Float.BYTES;
                 long r = res < 0 ? -1 : o - out + res;
                 boolean two = panelWidth(panel) == 2 * BLOCK;
-                if (r < 0 && (two ? pixelStep == 64 || pixelStep == 128 || pixelStep == 8 : pixelStep == 64 && flat)) {
+                if (two ? fusedTwoBlocks : fusedOneBlock) {
                     fusedUnit(src, p, count, two, wOff, ws, o, bOff, tile);
                     continue;
                 }
-                if (r >= 0 && two && pixelStep == 64 && !flat && max == Float.POSITIVE_INFINITY) { // a ResNet block's conv2
+                if (two && fusedResidual) { // a ResNet block's second convolution
                     residualUnit(src, p, count, wOff, ws, o, r, bOff, tile);
                     continue;
                 }
@@ -274,11 +284,7 @@ final class BlockedConvKernel implements Kernel {
                 FusedConvTiles.step64ResidualFloor(src, p + x * pixelStep, kOffset, packed, wOff, ws, o + shift, outBlockBytes,
                         r + shift, bias, bOff, min);
             }
-            if (whole < count) {
-                long shift = (long) whole * BLOCK * Float.BYTES;
-                BlockedConvTiles.tile7x32(src, p + whole * pixelStep, pixelStep, kOffset, packed, wOff, tile, 0, count - whole);
-                BlockedConvTiles.epilogue(tile, ws, o + shift, r + shift, outBlockBytes, bias, bOff, count - whole, 2, min, max);
-            }
+            shortTile(src, p, whole, count, true, wOff, ws, o, r, bOff, tile);
         }
 
         /**
@@ -304,13 +310,19 @@ final class BlockedConvKernel implements Kernel {
                     FusedConvTiles.step8(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
                 }
             }
-            if (whole < count) {
-                int m = count - whole;
-                long shift = (long) whole * BLOCK * Float.BYTES;
-                if (two) BlockedConvTiles.tile7x32(src, p + whole * pixelStep, pixelStep, kOffset, packed, wOff, tile, 0, m);
-                else BlockedConvTiles.tile7x16(src, p + whole * pixelStep, pixelStep, kOffset, packed, wOff, tile, 0, m);
-                BlockedConvTiles.epilogue(tile, ws, o + shift, -1, outBlockBytes, bias, bOff, m, two ? 2 : 1, min, max);
-            }
+            shortTile(src, p, whole, count, two, wOff, ws, o, -1, bOff, tile);
+        }
+
+        /** Pixels [whole, count) of a unit, fewer than a tile, through the heap tile and the epilogue. */
+        private void shortTile(MemorySegment src, long p, int whole, int count, boolean two, long wOff, MemorySegment ws,
+                               long o, long r, long bOff, float[] tile) {
+            if (whole == count) return;
+            int m = count - whole;
+            long px = p + whole * pixelStep, shift = (long) whole * BLOCK * Float.BYTES;
+            if (two) BlockedConvTiles.tile7x32(src, px, pixelStep, kOffset, packed, wOff, tile, 0, m);
+            else BlockedConvTiles.tile7x16(src, px, pixelStep, kOffset, packed, wOff, tile, 0, m);
+            BlockedConvTiles.epilogue(tile, ws, o + shift, r < 0 ? -1 : r + shift, outBlockBytes, bias, bOff, m, two ? 2 : 1,
+                    min, max);
         }
     }
 

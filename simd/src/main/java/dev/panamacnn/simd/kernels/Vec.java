@@ -11,9 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * shares.
  *
  * <p>{@code F} is {@code static final} so C2 intrinsifies every operation on it; it is never
- * passed as an argument (a species argument was measured 15–200× slower). It is also, by default, the
- * only float species in the process: a second one makes the JDK's shared vector code see two vector
- * classes, and C2 then compiles some kernels with their vectors boxed (see
+ * passed as an argument (a species argument was measured 15–200× slower). It is also, by
+ * default, the only float species in the process: a second one makes the JDK's shared vector
+ * code see two vector classes, and C2 then compiles some kernels with their vectors boxed (see
  * {@code gemm.ColumnKernel}).
  *
  * <p><b>Why the kernels call the Vector API directly instead of through small helpers such as
