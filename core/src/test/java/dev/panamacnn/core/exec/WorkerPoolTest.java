@@ -30,6 +30,17 @@ class WorkerPoolTest {
         }
     }
 
+    /** More tasks than one round's shares can index: they go in rounds, each index once. */
+    @Test
+    void runsLongerThanOneRoundRunEveryTaskOnce() {
+        int count = WorkerPool.MAX_ROUND * 2 + 7;
+        AtomicIntegerArray seen = new AtomicIntegerArray(count);
+        try (WorkerPool pool = WorkerPool.create(2)) {
+            pool.run(count, (i, w) -> seen.incrementAndGet(i));
+        }
+        for (int i = 0; i < count; i++) assertEquals(1, seen.get(i), "times task " + i + " ran");
+    }
+
     private static void mark(AtomicIntegerArray seen, int i) {
         for (int s = ThreadLocalRandom.current().nextInt(200); s > 0; s--) Thread.onSpinWait();
         seen.incrementAndGet(i);
