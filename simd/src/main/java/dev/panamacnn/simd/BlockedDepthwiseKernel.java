@@ -54,18 +54,28 @@ final class BlockedDepthwiseKernel extends RangeKernel {
         }
     }
 
+    /**
+     * Units are ordered (image, output row, block), so that a thread's share is a band of rows
+     * of every block, as the convolutions' shares are (see {@code WorkerPool}); each block's rows
+     * within {@code [from, to)} go in one call.
+     */
     @Override
     void compute(ExecutionContext ctx, int from, int to, int worker) {
         MemorySegment ws = ctx.workspace();
         float lo = op.activation().min(), hi = op.activation().max();
         long inPlane = (long) h * w * V, outPlane = (long) oh * ow * V;
-        // Units are output rows; each plane's share of [from, to) goes in one call.
-        for (int u = from; u < to; ) {
-            int plane = u / oh, oy = u % oh, block = plane % blocks, end = Math.min(to, (plane + 1) * oh);
-            BlockedDepthwise.rows(ws, op.in().byteOffset() + plane * inPlane, op.out().byteOffset() + plane * outPlane,
-                    weights, block * taps * V, (long) blocks * taps * V, bias, block * V, h, w, ow, op.spec(),
-                    oy, oy + end - u, lo, hi);
-            u = end;
+        int perImage = oh * blocks;
+        for (int image = from / perImage; image * perImage < to; image++) {
+            int a = Math.max(from - image * perImage, 0), b = Math.min(to - image * perImage, perImage);
+            for (int block = 0; block < blocks; block++) {
+                // Row y of this block is unit y * blocks + block: those in [a, b).
+                int first = Math.ceilDiv(a - block, blocks), end = Math.ceilDiv(b - block, blocks);
+                if (first >= end) continue;
+                long plane = (long) image * blocks + block;
+                BlockedDepthwise.rows(ws, op.in().byteOffset() + plane * inPlane, op.out().byteOffset() + plane * outPlane,
+                        weights, block * taps * V, (long) blocks * taps * V, bias, block * V, h, w, ow, op.spec(),
+                        first, end, lo, hi);
+            }
         }
     }
 

@@ -38,7 +38,8 @@ abstract class RangeKernel implements Kernel {
             this.ctx = ctx;
             int threads = ctx.pool().threads();
             long byWork = units * workPerUnit / MIN_WORK_PER_TASK;
-            this.tasks = (int) Math.max(1, Math.min(units, Math.min(byWork, 4L * threads)));
+            // One thread: one task, so that a kernel sees its whole range of units at once.
+            this.tasks = threads == 1 ? 1 : (int) Math.max(1, Math.min(units, Math.min(byWork, 4L * threads)));
         }
 
         @Override

@@ -42,20 +42,24 @@ final class RangeKernels {
         };
     }
 
-    /** Pooling of blocked tensors: one unit per output row of a 16-channel block of an image. */
+    /**
+     * Pooling of blocked tensors: one unit per output row of a 16-channel block of an image,
+     * rows outer, so that a thread's share is a band of rows, as the convolutions' are.
+     */
     private static Kernel blockedPool(Ops.Pool op) {
         Shape in = op.input(), out = op.output();
         int block = BlockedConvKernel.BLOCK, h = in.dim(2), w = in.dim(3), oh = out.dim(2), ow = out.dim(3);
         int planes = in.dim(0) * ChannelLayout.paddedChannels(in.dim(1), block) / block;
         long inPlane = (long) h * w * block * Float.BYTES, outPlane = (long) oh * ow * block * Float.BYTES;
         long x = op.in().byteOffset(), y = op.out().byteOffset();
+        int batch = in.dim(0), blocks = planes / batch;
         return new RangeKernel(planes * oh, (long) ow * block * op.spec().kernelH() * op.spec().kernelW()) {
             @Override
             void compute(ExecutionContext ctx, int from, int to, int worker) {
                 for (int u = from; u < to; u++) {
-                    int plane = u / oh;
+                    int image = u / (oh * blocks), row = u / blocks % oh, plane = image * blocks + u % blocks;
                     BlockedPooling.row(ctx.workspace(), x + plane * inPlane, y + plane * outPlane, h, w, ow,
-                            op.spec(), u % oh, op.max());
+                            op.spec(), row, op.max());
                 }
             }
         };
