@@ -148,9 +148,17 @@ final class BlockedConvKernel implements Kernel {
         private final ExecutionContext ctx;
         private final PaddedPlanes planes; // null: read the input where it lies
         private final int rows = rows(), units = rows * panels, tasks;
-        private final ParallelTask padTask, computeTask, bandTask;
+        private final ParallelTask computeTask, bandTask, privateTask;
         /** Each task pads the input rows its own output rows read into its worker's planes, then computes. */
         private final boolean banded;
+        /**
+         * Each worker pads the whole input into its own planes before its first task, then
+         * computes: with panels outer, a worker's tasks read every input row.
+         */
+        private final boolean privatePlanes;
+        /** Per worker, 16 ints apart: the {@link #stamp} its planes were last padded for. */
+        private final int[] paddedFor;
+        private int stamp;
         private final long paddedBytes = ((long) inPlanes * hp * wp * pitch * Float.BYTES + 63) / 64 * 64;
         private final float[][] tiles; // per worker: one unit's raw sums, pixel-major
         private MemorySegment input;
@@ -164,11 +172,16 @@ final class BlockedConvKernel implements Kernel {
             int rowPixels = flat ? FLAT_CHUNK : ow;
             tiles = new float[ctx.pool().threads()][(rowPixels + PIXELS) * 2 * BLOCK];
             tasks = (int) Math.max(1, Math.min(units, Math.min(macs / MIN_MACS_PER_TASK, 4L * ctx.pool().threads())));
-            // With several tasks, a separate padding pass and its barrier cost 2-thread ResNet-18
-            // ~0.1 ms a layer; rows of output are contiguous per task when panels are inner.
+            // With several tasks each worker pads what its tasks read into its own planes: a
+            // separate padding pass and its barrier cost 2-thread ResNet-18 ~0.1 ms a layer, and
+            // planes padded by the other thread are read from its cache, slow when the two cores
+            // are far apart (see WorkerPool). When panels are inner a task's output rows are
+            // contiguous and it pads the input rows they read; otherwise it reads every input row,
+            // and each worker pads the whole input once.
             banded = planes != null && panelsInner && tasks > 1;
-            if (planes != null) planes.reserve(paddedBytes * (banded ? ctx.pool().threads() : 1));
-            padTask = (task, worker) -> pad(input, 0, task * inPlanes / tasks, (task + 1) * inPlanes / tasks, 0, hp);
+            privatePlanes = planes != null && !panelsInner && tasks > 1;
+            paddedFor = new int[16 * ctx.pool().threads()];
+            if (planes != null) planes.reserve(paddedBytes * (tasks > 1 ? ctx.pool().threads() : 1));
             computeTask = (task, worker) -> compute((int) ((long) task * units / tasks), (int) ((long) (task + 1) * units / tasks),
                     tiles[worker], input, inBase);
             bandTask = (task, worker) -> {
@@ -177,6 +190,16 @@ final class BlockedConvKernel implements Kernel {
                 int firstRow = from / panels, lastRow = (to - 1) / panels;
                 long base = worker * paddedBytes;
                 pad(input, base, 0, inPlanes, firstRow * strideH, Math.min(hp, lastRow * strideH + spanH));
+                compute(from, to, tiles[worker], input, base);
+            };
+            privateTask = (task, worker) -> {
+                int from = (int) ((long) task * units / tasks), to = (int) ((long) (task + 1) * units / tasks);
+                if (from >= to) return;
+                long base = worker * paddedBytes;
+                if (paddedFor[16 * worker] != stamp) {
+                    pad(input, base, 0, inPlanes, 0, hp);
+                    paddedFor[16 * worker] = stamp;
+                }
                 compute(from, to, tiles[worker], input, base);
             };
         }
@@ -191,8 +214,10 @@ final class BlockedConvKernel implements Kernel {
                     compute(0, units, tiles[0], input, inBase);
                 } else if (banded) {
                     ctx.pool().run(tasks, bandTask);
+                } else if (privatePlanes) {
+                    stamp++;
+                    ctx.pool().run(tasks, privateTask);
                 } else {
-                    if (planes != null) ctx.pool().run(tasks, padTask);
                     ctx.pool().run(tasks, computeTask);
                 }
             }

@@ -148,6 +148,21 @@ class BlockedLayoutTest {
     }
 
     @Test
+    void layersWithWeightsBeyondL2PadTheirInputPerWorker() {
+        // Packed weights over 512 KB: the rows of a channel panel are adjacent, and with several
+        // threads each worker pads the whole input into its own planes before its first task, once
+        // per image (batch 2). Then a max pool whose thread shares are bands of rows.
+        Layer net = Sequential.builder()
+                .add("stem", new Conv2d(3, 256, Conv2dSpec.of(3).padding(1), true)).add("r0", Act.relu())
+                .add("wide", new Conv2d(256, 160, Conv2dSpec.of(3).padding(1), true)).add("r1", Act.relu())
+                .add("down", new Conv2d(160, 208, Conv2dSpec.of(3).stride(2).padding(1), true))
+                .add("pool", Pool2d.max(3, 2, 1))
+                .add("gap", GlobalPool.avg()).build();
+        long macs = 3 * 9 + 256 * 9 + 160 * 9 + 9;
+        for (int threads = 1; threads <= 3; threads++) check(new Chain(Shape.of(2, 3, 17, 17), net, macs, 17), threads);
+    }
+
+    @Test
     void invertedResidualProjectionAddsTheBlockInput() {
         // A MobileNetV2 block at stride 1: the 1x1 projection has no activation and adds the
         // block's input (the heap tiles and the epilogue with a residual). 225 pixels: four flat
