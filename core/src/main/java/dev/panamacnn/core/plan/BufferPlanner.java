@@ -1,9 +1,12 @@
 package dev.panamacnn.core.plan;
 
+import dev.panamacnn.core.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Lays out every tensor in one workspace, reusing memory between tensors whose lifetimes do not
@@ -14,6 +17,15 @@ import java.util.List;
  * <p>Lifetimes are node-index intervals [definition, last read], inclusive at both ends, so a
  * node's inputs (and residual) never share memory with its output. Placement is greedy
  * best-offset by decreasing size — simple and close to optimal for chain-like CNNs.
+ *
+ * <p>With several threads, memory is reused only between values of the same plane size, at
+ * offsets a whole number of planes apart. Each thread computes a band of rows of every plane
+ * (see {@code WorkerPool}), so a buffer's bytes then go to the same thread in every value that
+ * reuses them. Reused across plane sizes, half of them were last written by the other core, and
+ * when this host places its two vCPUs far apart, taking lines from the other core's cache is slow:
+ * there MobileNetV2 at two threads took 6.6–6.9 ms with plain reuse and 5.6–5.8 ms with these
+ * pools (3.9–4.3 ms when the vCPUs are close; BENCHMARKS.md). The workspace about doubles
+ * (ResNet-18 4.0 → 7.7 MB, MobileNetV2 6.0 → 12.9 MB).
  */
 final class BufferPlanner {
     static final long ALIGN = 64;
@@ -24,6 +36,10 @@ final class BufferPlanner {
     private BufferPlanner() {}
 
     static Layout plan(Graph g) {
+        return plan(g, 1);
+    }
+
+    static Layout plan(Graph g, int threads) {
         int values = g.shapes.size();
         int[] root = new int[values];
         for (int v = 0; v < values; v++) root[v] = v;
@@ -47,17 +63,44 @@ final class BufferPlanner {
         last[inRoot] = Math.max(last[inRoot], -1);
         last[outRoot] = g.nodes.size();
 
-        List<Integer> placed = new ArrayList<>();
-        long[] offset = new long[values];
         List<Integer> order = new ArrayList<>();
         for (int v = 0; v < values; v++) {
             if (root[v] == v && (v == inRoot || last[v] >= 0)) order.add(v);
         }
+        long[] offset = new long[values];
+        long total = 0;
+        if (threads > 1) {
+            Map<Long, List<Integer>> pools = new TreeMap<>();
+            for (int v : order) pools.computeIfAbsent(period(g, v), k -> new ArrayList<>()).add(v);
+            for (var e : pools.entrySet()) {
+                long base = align(total);
+                long size = place(g, e.getValue(), first, last, offset, e.getKey());
+                for (int v : e.getValue()) offset[v] += base;
+                total = base + size;
+            }
+        } else {
+            total = place(g, order, first, last, offset, ALIGN);
+        }
+
+        BufferRef[] refs = new BufferRef[values];
+        for (int v = 0; v < values; v++) {
+            if (first[root[v]] != Integer.MAX_VALUE || root[v] == inRoot) refs[v] = new BufferRef(offset[root[v]]);
+        }
+        return new Layout(refs, align(total), refs[g.input], refs[g.output]);
+    }
+
+    /**
+     * Greedy placement of {@code values} at offsets that are multiples of {@code grain}: the
+     * lowest offset that does not overlap a placed value alive at the same time, largest first.
+     * Returns the bytes used.
+     */
+    private static long place(Graph g, List<Integer> values, int[] first, int[] last, long[] offset, long grain) {
+        List<Integer> order = new ArrayList<>(values);
         order.sort(Comparator.comparingLong((Integer v) -> -bytes(g, v)).thenComparingInt(v -> v));
+        List<Integer> placed = new ArrayList<>();
         long total = 0;
         for (int v : order) {
             long size = bytes(g, v);
-            // Lowest offset that does not overlap any placed tensor alive at the same time.
             List<long[]> busy = new ArrayList<>();
             for (int p : placed) {
                 if (first[p] <= last[v] && first[v] <= last[p]) busy.add(new long[] {offset[p], offset[p] + bytes(g, p)});
@@ -66,18 +109,24 @@ final class BufferPlanner {
             long at = 0;
             for (long[] b : busy) {
                 if (at + size <= b[0]) break;
-                at = Math.max(at, align(b[1]));
+                at = Math.max(at, (b[1] + grain - 1) / grain * grain);
             }
             offset[v] = at;
             placed.add(v);
             total = Math.max(total, at + size);
         }
+        return total;
+    }
 
-        BufferRef[] refs = new BufferRef[values];
-        for (int v = 0; v < values; v++) {
-            if (first[root[v]] != Integer.MAX_VALUE || root[v] == inRoot) refs[v] = new BufferRef(offset[root[v]]);
-        }
-        return new Layout(refs, align(total), refs[g.input], refs[g.output]);
+    /**
+     * The bytes of one plane of a 4-D value (one channel, or one block of channels when blocked),
+     * in which each thread owns a band of rows; {@link #ALIGN} for other values.
+     */
+    static long period(Graph g, int v) {
+        Shape s = g.storageShape(v);
+        if (s.rank() != 4) return ALIGN;
+        long plane = (long) s.dim(2) * s.dim(3) * Float.BYTES * (g.blocked.get(v) ? g.channelBlock : 1);
+        return plane % ALIGN == 0 ? plane : ALIGN;
     }
 
     private static long bytes(Graph g, int v) {

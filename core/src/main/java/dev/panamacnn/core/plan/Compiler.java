@@ -22,7 +22,7 @@ public final class Compiler {
         ensureOutputIsWritten(g);
         Backend b = options.backend();
         ChannelBlocking.run(g, b);
-        BufferPlanner.Layout layout = BufferPlanner.plan(g);
+        BufferPlanner.Layout layout = BufferPlanner.plan(g, options.threads());
 
         List<Kernel> kernels = new ArrayList<>();
         List<String> steps = new ArrayList<>();
