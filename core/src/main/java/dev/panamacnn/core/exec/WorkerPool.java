@@ -73,7 +73,11 @@ public final class WorkerPool implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code task} for every index in {@code [0, count)} and returns when all are done. */
+    /**
+     * Runs {@code task} for every index in {@code [0, count)} and returns when all are done. A
+     * task's exception is rethrown once the other tasks of its round have finished; the rounds
+     * of {@link #MAX_ROUND} tasks that a longer run is cut into do not start after it.
+     */
     public void run(int count, ParallelTask task) {
         if (count <= 0) return;
         if (threads == 1 || count == 1 || !busy.compareAndSet(0, 1)) {
@@ -82,8 +86,8 @@ public final class WorkerPool implements AutoCloseable {
         }
         try {
             if (closed) throw new IllegalStateException("worker pool is closed");
-            for (int from = 0; from < count; from += MAX_ROUND) {
-                round(task, from, Math.min(MAX_ROUND, count - from));
+            for (long from = 0; from < count; from += MAX_ROUND) { // long: no wrap near Integer.MAX_VALUE
+                round(task, (int) from, (int) Math.min(MAX_ROUND, count - from));
             }
         } finally {
             busy.set(0);
