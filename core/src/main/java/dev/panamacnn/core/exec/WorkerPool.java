@@ -15,8 +15,9 @@ import java.util.concurrent.locks.LockSupport;
  * shares keep data with the thread that wrote it: a layer whose tasks are rows of output reads
  * mostly the rows its own thread wrote in the layer before. That matters when the two cores are
  * far apart: on this host the same cache line passes between the two vCPUs in ~35 ns at some
- * times and ~175 ns at others, and with tasks claimed in any order ResNet-18 at two threads ran
- * ~12 % slower in the far periods (see BENCHMARKS.md).
+ * times and ~175 ns at others. With tasks claimed in any order, ResNet-18 at two threads ran
+ * ~12 % slower in the far periods than in the near ones; with fixed shares, and kernels and a
+ * buffer plan that keep to them, ~3 % (see BENCHMARKS.md).
  *
  * <p>If another thread is already using the pool, the caller runs all tasks itself instead of
  * waiting (results do not depend on the thread count, see {@link ParallelTask}).
