@@ -35,10 +35,6 @@ final class BufferPlanner {
 
     private BufferPlanner() {}
 
-    static Layout plan(Graph g) {
-        return plan(g, 1);
-    }
-
     static Layout plan(Graph g, int threads) {
         int values = g.shapes.size();
         int[] root = new int[values];
@@ -70,16 +66,17 @@ final class BufferPlanner {
         long[] offset = new long[values];
         long total = 0;
         if (threads > 1) {
+            // A pool's values are whole planes long, so offsets in it are whole planes apart.
             Map<Long, List<Integer>> pools = new TreeMap<>();
             for (int v : order) pools.computeIfAbsent(period(g, v), k -> new ArrayList<>()).add(v);
             for (var e : pools.entrySet()) {
                 long base = align(total);
-                long size = place(g, e.getValue(), first, last, offset, e.getKey());
+                long size = place(g, e.getValue(), first, last, offset);
                 for (int v : e.getValue()) offset[v] += base;
                 total = base + size;
             }
         } else {
-            total = place(g, order, first, last, offset, ALIGN);
+            total = place(g, order, first, last, offset);
         }
 
         BufferRef[] refs = new BufferRef[values];
@@ -90,11 +87,11 @@ final class BufferPlanner {
     }
 
     /**
-     * Greedy placement of {@code values} at offsets that are multiples of {@code grain}: the
-     * lowest offset that does not overlap a placed value alive at the same time, largest first.
-     * Returns the bytes used.
+     * Greedy placement of {@code values}, largest first: the lowest offset that does not overlap
+     * a placed value alive at the same time (each offset the end of another value). Returns the
+     * bytes used.
      */
-    private static long place(Graph g, List<Integer> values, int[] first, int[] last, long[] offset, long grain) {
+    private static long place(Graph g, List<Integer> values, int[] first, int[] last, long[] offset) {
         List<Integer> order = new ArrayList<>(values);
         order.sort(Comparator.comparingLong((Integer v) -> -bytes(g, v)).thenComparingInt(v -> v));
         List<Integer> placed = new ArrayList<>();
@@ -109,7 +106,7 @@ final class BufferPlanner {
             long at = 0;
             for (long[] b : busy) {
                 if (at + size <= b[0]) break;
-                at = Math.max(at, (b[1] + grain - 1) / grain * grain);
+                at = Math.max(at, align(b[1]));
             }
             offset[v] = at;
             placed.add(v);

@@ -1,6 +1,5 @@
 package dev.panamacnn.core.plan;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,40 +50,47 @@ class BufferPlannerTest {
                 .add("gap", GlobalPool.avg()).build();
     }
 
-    @Test
-    void withSeveralThreadsMemoryIsSharedOnlyWithinOnePlaneSizeAndWholePlanesApart() {
-        Graph g = lowered(net(), Shape.of(2, 3, 40, 40));
-        BufferPlanner.Layout layout = BufferPlanner.plan(g, 2);
+    /**
+     * Pairs of distinct values that share memory: [across plane sizes, within one plane size,
+     * within one and not a whole number of planes apart].
+     */
+    private static int[] sharing(Graph g, BufferPlanner.Layout layout) {
         List<Integer> values = new ArrayList<>();
         for (int v = 0; v < g.shapes.size(); v++) if (layout.refs()[v] != null) values.add(v);
-        int sharing = 0;
+        int[] pairs = new int[3];
         for (int a : values) {
             for (int b : values) {
                 if (a >= b) continue;
                 long oa = layout.refs()[a].byteOffset(), ob = layout.refs()[b].byteOffset();
                 long ea = oa + g.storageShape(a).size() * Float.BYTES, eb = ob + g.storageShape(b).size() * Float.BYTES;
-                boolean overlap = oa < eb && ob < ea;
+                if (!(oa < eb && ob < ea) || oa == ob && g.storageShape(a).equals(g.storageShape(b))) continue; // aliases
                 long pa = BufferPlanner.period(g, a), pb = BufferPlanner.period(g, b);
-                if (!overlap || oa == ob && g.storageShape(a).equals(g.storageShape(b))) continue; // aliases share
-                sharing++;
-                assertEquals(pa, pb, "values " + a + " " + g.storageShape(a) + " and " + b + " " + g.storageShape(b)
-                        + " share memory but not a plane size");
-                assertEquals(0, (oa - ob) % pa, "values " + a + " and " + b + " share memory, not whole planes apart");
+                if (pa != pb) {
+                    pairs[0]++;
+                } else {
+                    pairs[1]++;
+                    if ((oa - ob) % pa != 0) pairs[2]++;
+                }
             }
         }
-        assertTrue(sharing > 0, "some memory is reused at all");
+        return pairs;
     }
 
     @Test
-    void oneThreadKeepsThePlainPlacement() {
+    void withSeveralThreadsMemoryIsSharedOnlyWithinOnePlaneSizeAndWholePlanesApart() {
+        Graph g = lowered(net(), Shape.of(2, 3, 40, 40));
+        int[] pairs = sharing(g, BufferPlanner.plan(g, 2));
+        assertEquals(0, pairs[0], "pairs of values of different plane sizes sharing memory");
+        assertTrue(pairs[1] > 0, "memory is reused within a plane size");
+        assertEquals(0, pairs[2], "pairs of values of one plane size sharing memory, not whole planes apart");
+    }
+
+    @Test
+    void oneThreadReusesMemoryAcrossPlaneSizesInASmallerWorkspace() {
         Graph g = lowered(net(), Shape.of(1, 3, 40, 40));
         BufferPlanner.Layout one = BufferPlanner.plan(g, 1), two = BufferPlanner.plan(g, 2);
-        long[] offsets = new long[g.shapes.size()];
-        for (int v = 0; v < offsets.length; v++) offsets[v] = one.refs()[v] == null ? -1 : one.refs()[v].byteOffset();
-        long[] again = new long[offsets.length];
-        BufferPlanner.Layout plain = BufferPlanner.plan(g);
-        for (int v = 0; v < again.length; v++) again[v] = plain.refs()[v] == null ? -1 : plain.refs()[v].byteOffset();
-        assertArrayEquals(offsets, again);
-        assertTrue(two.workspaceBytes() >= one.workspaceBytes(), "pools per plane size reuse less, never more");
+        assertTrue(sharing(g, one)[0] > 0, "one thread reuses memory between plane sizes");
+        assertTrue(one.workspaceBytes() < two.workspaceBytes(),
+                "workspace " + one.workspaceBytes() + " B at one thread, " + two.workspaceBytes() + " B at two");
     }
 }
