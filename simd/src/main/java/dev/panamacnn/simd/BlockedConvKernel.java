@@ -26,10 +26,13 @@ import jdk.incubator.vector.FloatVector;
  * tile is ever partial except the image's last.
  *
  * <p>A padded convolution first copies each image into zero-padded planes (per channel when the
- * input is NCHW, per block of 16 channels when it is blocked); an unpadded one reads its input
- * where it lies. Work is split into units of (output row, channel panel); when the packed
- * weights fit in L2 (≤ 512 KB) the panels of a row are adjacent, so the row's inputs are
- * reused from cache across panels, otherwise the rows of a panel are, so its weights are.
+ * input is NCHW, per block of 16 channels when it is blocked); an unpadded one, or one whose
+ * input has a halo as wide as its padding (see {@code Ops.Conv}), reads its input where it lies;
+ * one whose output has a halo writes the border's zeros itself, row by row, every run (the
+ * memory is shared with other values). Work is split into units of (output row, channel
+ * panel); when the packed weights fit in L2 (≤ 512 KB) the panels of a row are adjacent, so
+ * the row's inputs are reused from cache across panels, otherwise the rows of a panel are, so
+ * its weights are.
  */
 final class BlockedConvKernel implements Kernel {
     static final int BLOCK = 16;
@@ -47,6 +50,10 @@ final class BlockedConvKernel implements Kernel {
     private final int n, c, h, w, oh, ow, outBlocks, panels, lastPanelWidth;
     private final int pitch, inPlanes, hp, wp, padTop, padLeft;
     private final boolean padded, flat, panelsInner;
+    /** Whether each image is first copied into zero-padded planes (padded, and no halo to read in place). */
+    private final boolean copiesInput;
+    /** The halos of the input and of the output; the output's rows are {@code owp} pixels apart. */
+    private final int inHalo, outHalo, owp;
     /**
      * Which whole tiles finish in registers ({@link FusedConvTiles}): those of two-block panels
      * without a residual, of a 1×1 layer's one-block panel without a residual, and of two-block
@@ -67,12 +74,30 @@ final class BlockedConvKernel implements Kernel {
                 && planes * Float.BYTES < Integer.MAX_VALUE && outputs * Float.BYTES < Integer.MAX_VALUE;
     }
 
+    /** Whether this kernel runs {@code op} writing its output inside a zero border {@code halo} pixels wide. */
+    static boolean writesHalo(Ops.Conv op, int halo) {
+        Shape out = op.output();
+        long outputs = (long) ChannelLayout.paddedChannels(out.dim(1), BLOCK) * (out.dim(2) + 2L * halo) * (out.dim(3) + 2L * halo);
+        return supports(op) && !BlockedDepthwiseKernel.supports(op) && op.residual() == null
+                && outputs * Float.BYTES < Integer.MAX_VALUE;
+    }
+
     BlockedConvKernel(Ops.Conv op) {
         if (!supports(op) || op.outLayout() != ChannelLayout.BLOCKED) {
             throw new IllegalArgumentException("blocked direct convolution cannot run " + op.spec() + " to " + op.outLayout());
         }
-        this.op = op;
         Conv2dSpec s = op.spec();
+        int halo = op.inHalo();
+        if (halo > 0 && (op.inLayout() != ChannelLayout.BLOCKED
+                || s.padTop() != halo || s.padBottom() != halo || s.padLeft() != halo || s.padRight() != halo)) {
+            throw new IllegalArgumentException("an input halo of " + halo + " needs a blocked input padded by as much on every side, got "
+                    + op.inLayout() + " input and " + s);
+        }
+        if (op.outHalo() > 0 && !writesHalo(op, op.outHalo())) {
+            throw new IllegalArgumentException("blocked direct convolution cannot write a halo of " + op.outHalo() + " for " + s
+                    + (op.residual() != null ? " with a residual" : ""));
+        }
+        this.op = op;
         Shape in = op.input(), out = op.output();
         n = in.dim(0);
         c = in.dim(1);
@@ -93,7 +118,11 @@ final class BlockedConvKernel implements Kernel {
         padded = hp != h || wp != w;
         strideH = s.strideH();
         spanH = (s.kernelH() - 1) * s.dilationH() + 1;
-        flat = !padded && s.kernelH() == 1 && s.kernelW() == 1 && s.strideH() == 1 && s.strideW() == 1;
+        inHalo = op.inHalo();
+        outHalo = op.outHalo();
+        owp = ow + 2 * outHalo;
+        copiesInput = padded && inHalo == 0;
+        flat = !padded && outHalo == 0 && s.kernelH() == 1 && s.kernelW() == 1 && s.strideH() == 1 && s.strideW() == 1;
         pixelStep = (long) s.strideW() * pitch * Float.BYTES;
         boolean residual = op.residual() != null;
         fusedTwoBlocks = !residual && (pixelStep == 64 || pixelStep == 128 || pixelStep == 8);
@@ -101,7 +130,7 @@ final class BlockedConvKernel implements Kernel {
         fusedResidual = residual && !flat && pixelStep == 64 && max == Float.POSITIVE_INFINITY;
         rowStep = (long) s.strideH() * wp * pitch * Float.BYTES;
         outBlocks = ChannelLayout.paddedChannels(o, BLOCK) / BLOCK;
-        outBlockBytes = (long) oh * ow * BLOCK * Float.BYTES;
+        outBlockBytes = (long) (oh + 2 * outHalo) * owp * BLOCK * Float.BYTES;
 
         int kh = s.kernelH(), kw = s.kernelW(), k = c * kh * kw;
         kOffset = new int[k];
@@ -141,7 +170,7 @@ final class BlockedConvKernel implements Kernel {
 
     @Override
     public Runnable bind(ExecutionContext ctx) {
-        return new Runner(ctx, padded ? ctx.resource(PaddedPlanes.class, PaddedPlanes::new) : null);
+        return new Runner(ctx, copiesInput ? ctx.resource(PaddedPlanes.class, PaddedPlanes::new) : null);
     }
 
     private final class Runner implements Runnable {
@@ -208,7 +237,8 @@ final class BlockedConvKernel implements Kernel {
         public void run() {
             input = planes == null ? ctx.workspace() : planes.segment();
             for (image = 0; image < n; image++) {
-                inBase = planes == null ? op.in().byteOffset() + (long) image * inPlanes * h * w * pitch * Float.BYTES : 0;
+                long imageBytes = (long) inPlanes * (inHalo > 0 ? hp * wp : h * w) * pitch * Float.BYTES;
+                inBase = planes == null ? op.in().byteOffset() + image * imageBytes : 0;
                 if (tasks == 1) {
                     if (planes != null) pad(input, 0, 0, inPlanes, 0, hp);
                     compute(0, units, tiles[0], input, inBase);
@@ -270,9 +300,11 @@ final class BlockedConvKernel implements Kernel {
                     p = srcBase + row * rowStep;
                 }
                 long wOff = panel * panelBytes, bOff = (long) panel * 2 * BLOCK * Float.BYTES;
-                long o = out + 2L * panel * outBlockBytes + (long) first * BLOCK * Float.BYTES;
+                long firstOut = flat ? first : (long) (row + outHalo) * owp + outHalo; // where pixel `first` is stored
+                long o = out + 2L * panel * outBlockBytes + firstOut * BLOCK * Float.BYTES;
                 long r = res < 0 ? -1 : o - out + res;
                 boolean two = panelWidth(panel) == 2 * BLOCK;
+                if (outHalo > 0) zeroBorder(ws, out + 2L * panel * outBlockBytes, row, two ? 2 : 1);
                 if (two ? fusedTwoBlocks : fusedOneBlock) {
                     fusedUnit(src, p, count, two, wOff, ws, o, bOff, tile);
                     continue;
@@ -297,6 +329,22 @@ final class BlockedConvKernel implements Kernel {
                     }
                 }
                 BlockedConvTiles.epilogue(tile, ws, o, r, outBlockBytes, bias, bOff, count, two ? 2 : 1, min, max);
+            }
+        }
+
+        /**
+         * Zeroes the output halo's part that belongs to output row {@code row} of the {@code blocks}
+         * blocks from {@code base}: the pixels left and right of the row, and the rows above the
+         * first and below the last.
+         */
+        private void zeroBorder(MemorySegment ws, long base, int row, int blocks) {
+            long pixel = (long) BLOCK * Float.BYTES, rowBytes = owp * pixel;
+            for (int b = 0; b < blocks; b++, base += outBlockBytes) {
+                long at = base + (row + outHalo) * rowBytes;
+                zero(ws, at, outHalo * pixel);
+                zero(ws, at + (outHalo + ow) * pixel, outHalo * pixel);
+                if (row == 0) zero(ws, base, outHalo * rowBytes);
+                if (row == oh - 1) zero(ws, base + (outHalo + oh) * rowBytes, outHalo * rowBytes);
             }
         }
 

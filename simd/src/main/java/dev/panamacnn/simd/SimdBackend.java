@@ -73,6 +73,16 @@ public final class SimdBackend implements Backend {
         return Set.of();
     }
 
+    /**
+     * Halos between two ungrouped blocked convolutions: the producer writes the border and the
+     * consumer reads its input in place ({@link BlockedConvKernel}).
+     */
+    @Override
+    public boolean convHalo(Ops.Conv producer, Ops.Conv consumer) {
+        return channelBlock() > 0 && BlockedConvKernel.writesHalo(producer, consumer.spec().padTop())
+                && !BlockedDepthwiseKernel.supports(consumer) && BlockedConvKernel.supports(consumer);
+    }
+
     @Override
     public Kernel reorder(Ops.Reorder op) {
         return new ReorderKernel(op);

@@ -57,6 +57,16 @@ public interface Backend {
     }
 
     /**
+     * Whether this backend runs {@code producer}, writing a halo of {@code consumer}'s padding
+     * around its blocked output, and {@code consumer} reading that output in place (see
+     * {@link Ops.Conv}). Asked only for a blocked value that {@code consumer} alone reads, with
+     * padding equal on all four sides, of probes as in {@link #blockedConvInputs}. No by default.
+     */
+    default boolean convHalo(Ops.Conv producer, Ops.Conv consumer) {
+        return false;
+    }
+
+    /**
      * Converts between NCHW and the blocked layout. Asked only of backends with a block size,
      * which must provide it along with their blocked kernels.
      */

@@ -88,7 +88,7 @@ final class ChannelBlocking {
         return values.length > 0;
     }
 
-    private static Ops.Conv probe(Graph g, Graph.Node n) {
+    static Ops.Conv probe(Graph g, Graph.Node n) {
         Shape in = g.shape(n.inputs[0]), out = g.shape(n.output);
         BufferRef unplanned = new BufferRef(0);
         return new Ops.Conv(in, out, n.convSpec, n.weight, n.bias, n.activation, unplanned, unplanned,

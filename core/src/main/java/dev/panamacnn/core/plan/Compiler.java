@@ -22,6 +22,7 @@ public final class Compiler {
         ensureOutputIsWritten(g);
         Backend b = options.backend();
         ChannelBlocking.run(g, b);
+        Halos.run(g, b);
         BufferPlanner.Layout layout = BufferPlanner.plan(g, options.threads());
 
         List<Kernel> kernels = new ArrayList<>();
@@ -32,7 +33,8 @@ public final class Compiler {
             upload.ifPresent(k -> add(kernels, steps, k, "TRANSFER input " + inputShape + " to " + b.name()));
             for (Graph.Node n : g.nodes) {
                 if (n.kind == Graph.Kind.ALIAS) continue;
-                String step = n.toString() + (g.blocked.get(n.output) ? " [blocked]" : "");
+                String step = n.toString() + (g.halo(n.output) > 0 ? " [halo " + g.halo(n.output) + "]" : "")
+                        + (g.blocked.get(n.output) ? " [blocked]" : "");
                 add(kernels, steps, prepare(b, g, n, layout.refs()), step);
             }
             var download = b.transfer(new Ops.Transfer(outputShape, layout.output(), Ops.Transfer.Direction.TO_HOST));
@@ -73,7 +75,8 @@ public final class Compiler {
         BufferRef x = refs[n.inputs[0]];
         return switch (n.kind) {
             case CONV -> b.conv(new Ops.Conv(in, out, n.convSpec, n.weight, n.bias, n.activation, x, y,
-                    n.residual >= 0 ? refs[n.residual] : null, g.layout(n.inputs[0]), g.layout(n.output)));
+                    n.residual >= 0 ? refs[n.residual] : null, g.layout(n.inputs[0]), g.layout(n.output),
+                    g.halo(n.inputs[0]), g.halo(n.output)));
             case LINEAR -> b.linear(new Ops.Linear(in, out, n.weight, n.bias, n.activation, x, y));
             case AFFINE -> b.affine(new Ops.Affine(in, n.scale, n.shift, n.activation, x, y));
             case POOL -> b.pool(new Ops.Pool(in, out, n.poolSpec, n.max, x, y, g.layout(n.output)));

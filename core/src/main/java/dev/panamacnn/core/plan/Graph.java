@@ -62,14 +62,29 @@ final class Graph {
     /** Values stored in the blocked layout ({@link ChannelBlocking}), with this many channels per block. */
     final java.util.BitSet blocked = new java.util.BitSet();
     int channelBlock;
+    /** Blocked values stored inside a zero border this many pixels wide ({@link Halos}); absent: none. */
+    final java.util.Map<Integer, Integer> halos = new java.util.HashMap<>();
 
     ChannelLayout layout(int value) {
         return blocked.get(value) ? ChannelLayout.BLOCKED : ChannelLayout.NCHW;
     }
 
-    /** The shape of a value's storage: its shape, with channels padded to whole blocks when blocked. */
+    int halo(int value) {
+        return halos.getOrDefault(value, 0);
+    }
+
+    /**
+     * The shape of a value's storage: its shape, with channels padded to whole blocks when
+     * blocked, and height and width grown by its halo on both sides.
+     */
     Shape storageShape(int value) {
-        return layout(value).storage(shape(value), channelBlock);
+        Shape s = layout(value).storage(shape(value), channelBlock);
+        int p = halo(value);
+        if (p == 0) return s;
+        int[] d = s.dims();
+        d[2] += 2 * p;
+        d[3] += 2 * p;
+        return Shape.of(d);
     }
 
     int newValue(Shape shape) {

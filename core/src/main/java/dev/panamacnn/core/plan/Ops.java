@@ -23,10 +23,23 @@ public final class Ops {
      * output's shape added before the clamp. {@code inLayout} and {@code outLayout} say how the
      * input and the output (and the residual) lie; both are {@link ChannelLayout#NCHW} unless the
      * backend asked for blocked tensors ({@link Backend#blockedConvInputs}).
+     *
+     * <p>{@code inHalo} and {@code outHalo} are 0 unless the backend accepted a halo between two
+     * convolutions ({@link Backend#convHalo}): a blocked tensor with halo p is stored as
+     * [N, C', H + 2p, W + 2p], its H × W pixels inside a border p pixels wide that its producer
+     * writes as zeros, so that a consumer padded by p reads it in place instead of copying it
+     * into zero-padded planes first.
      */
     public record Conv(Shape input, Shape output, Conv2dSpec spec, float[] weight, float[] bias,
                        Activation activation, BufferRef in, BufferRef out, BufferRef residual,
-                       ChannelLayout inLayout, ChannelLayout outLayout) {}
+                       ChannelLayout inLayout, ChannelLayout outLayout, int inHalo, int outHalo) {
+        /** A convolution whose tensors have no halo. */
+        public Conv(Shape input, Shape output, Conv2dSpec spec, float[] weight, float[] bias,
+                    Activation activation, BufferRef in, BufferRef out, BufferRef residual,
+                    ChannelLayout inLayout, ChannelLayout outLayout) {
+            this(input, output, spec, weight, bias, activation, in, out, residual, inLayout, outLayout, 0, 0);
+        }
+    }
 
     /** Dense layer y = clamp(x·Wᵀ + b): x [N, F], weight [O, F] row-major, bias [O]. */
     public record Linear(Shape input, Shape output, float[] weight, float[] bias,

@@ -182,6 +182,37 @@ class BlockedLayoutTest {
     }
 
     @Test
+    void convolutionPairsReadTheirInputInPlaceThroughAHalo() {
+        // A padded convolution whose input comes from a convolution alone gets it with a zero
+        // border (a halo) as wide as its padding, written by the producer, and reads it in place.
+        // 40 and 24 channels: partial blocks and a 16-wide last panel; odd sizes, stride 2, batch
+        // 2. The plan runs twice: a later value sharing a halo's memory leaves it dirty unless
+        // the producer rewrites the zeros every run.
+        Layer net = Sequential.builder()
+                .add("stem", new Conv2d(3, 40, Conv2dSpec.of(3).padding(1), true)).add("r0", Act.relu())
+                .add("a", new Conv2d(40, 24, Conv2dSpec.of(3).padding(1), true)).add("r1", Act.relu6())
+                .add("b", new Conv2d(24, 48, Conv2dSpec.of(5).stride(2).padding(2), true))
+                .add("c", new Conv2d(48, 20, Conv2dSpec.of(1), true))
+                .add("gap", GlobalPool.avg()).build();
+        Shape in = Shape.of(2, 3, 23, 19);
+        long macs = 3 * 9 + 40 * 9 + 24 * 25 + 48 + 1;
+        for (int threads = 1; threads <= 3; threads++) {
+            try (Arena arena = Arena.ofConfined(); Model m = Model.init(net, in, 5);
+                 CompiledModel plan = Compiler.compile(m, in, CompileOptions.of(SimdBackends.fastest()).threads(threads))) {
+                if (SimdBackends.fastest().channelBlock() > 0) {
+                    assertEquals(1, plan.steps().stream().filter(s -> s.contains("[halo 1]")).count(), String.join("\n", plan.steps()));
+                    assertEquals(1, plan.steps().stream().filter(s -> s.contains("[halo 2]")).count(), String.join("\n", plan.steps()));
+                }
+                for (int run = 0; run < 2; run++) {
+                    Tensor x = Tensor.randomNormal(arena, 40 + run, 0f, 1f, in.dims());
+                    Tolerance.forReduction(macs, 1.0).assertClose("run " + run + ", threads " + threads + "\n"
+                            + String.join("\n", plan.steps()), m.forward(x, Mode.INFERENCE, arena), plan.run(x, arena));
+                }
+            }
+        }
+    }
+
+    @Test
     void mobileNetShapedChainRunsBlockedEndToEnd() {
         // Expansion, depthwise 3×3 s2, projection with a 24-channel (partial block) output, global
         // pooling: on 16-lane machines no reorder is needed anywhere.
