@@ -52,6 +52,8 @@ final class BlockedConvKernel implements Kernel {
     private final boolean padded, flat, panelsInner;
     /** Whether each image is first copied into zero-padded planes (padded, and no halo to read in place). */
     private final boolean copiesInput;
+    /** With an input halo: the byte offset, in an image's stored input, of the top-left pixel the padding starts at. */
+    private final long inOrigin;
     /** The halos of the input and of the output; the output's rows are {@code owp} pixels apart. */
     private final int inHalo, outHalo, owp;
     /**
@@ -74,12 +76,27 @@ final class BlockedConvKernel implements Kernel {
                 && planes * Float.BYTES < Integer.MAX_VALUE && outputs * Float.BYTES < Integer.MAX_VALUE;
     }
 
-    /** Whether this kernel runs {@code op} writing its output inside a zero border {@code halo} pixels wide. */
+    /**
+     * Whether this kernel runs {@code op} writing its output (and reading its residual) inside a
+     * zero border {@code halo} pixels wide.
+     */
     static boolean writesHalo(Ops.Conv op, int halo) {
-        Shape out = op.output();
-        long outputs = (long) ChannelLayout.paddedChannels(out.dim(1), BLOCK) * (out.dim(2) + 2L * halo) * (out.dim(3) + 2L * halo);
-        return supports(op) && !BlockedDepthwiseKernel.supports(op) && op.residual() == null
-                && outputs * Float.BYTES < Integer.MAX_VALUE;
+        return supports(op) && !BlockedDepthwiseKernel.supports(op) && fitsInt(op.output(), halo);
+    }
+
+    /** Whether this kernel runs {@code op} reading, in place, a blocked input with a halo {@code halo} wide. */
+    static boolean readsHalo(Ops.Conv op, int halo) {
+        Conv2dSpec s = op.spec();
+        int p = s.padTop();
+        return supports(op) && !BlockedDepthwiseKernel.supports(op) && fitsInt(op.input(), halo)
+                && s.padBottom() == p && s.padLeft() == p && s.padRight() == p && p <= halo;
+    }
+
+    /** Whether a blocked image batch of {@code shape} with a halo {@code halo} wide has fewer than 2^31 bytes. */
+    private static boolean fitsInt(Shape shape, int halo) {
+        long bytes = (long) ChannelLayout.paddedChannels(shape.dim(1), BLOCK) * (shape.dim(2) + 2L * halo)
+                * (shape.dim(3) + 2L * halo) * Float.BYTES;
+        return shape.rank() == 4 && bytes < Integer.MAX_VALUE;
     }
 
     BlockedConvKernel(Ops.Conv op) {
@@ -87,15 +104,13 @@ final class BlockedConvKernel implements Kernel {
             throw new IllegalArgumentException("blocked direct convolution cannot run " + op.spec() + " to " + op.outLayout());
         }
         Conv2dSpec s = op.spec();
-        int halo = op.inHalo();
-        if (halo > 0 && (op.inLayout() != ChannelLayout.BLOCKED
-                || s.padTop() != halo || s.padBottom() != halo || s.padLeft() != halo || s.padRight() != halo)) {
-            throw new IllegalArgumentException("an input halo of " + halo + " needs a blocked input padded by as much on every side, got "
-                    + op.inLayout() + " input and " + s);
+        if (op.inHalo() > 0 && (op.inLayout() != ChannelLayout.BLOCKED || !readsHalo(op, op.inHalo()))) {
+            throw new IllegalArgumentException("blocked direct convolution cannot read an input halo of " + op.inHalo()
+                    + " in place for " + s + " (it needs a blocked input and the same padding, at most the halo, on every side), got "
+                    + op.inLayout());
         }
         if (op.outHalo() > 0 && !writesHalo(op, op.outHalo())) {
-            throw new IllegalArgumentException("blocked direct convolution cannot write a halo of " + op.outHalo() + " for " + s
-                    + (op.residual() != null ? " with a residual" : ""));
+            throw new IllegalArgumentException("blocked direct convolution cannot write a halo of " + op.outHalo() + " for " + s);
         }
         this.op = op;
         Shape in = op.input(), out = op.output();
@@ -113,12 +128,14 @@ final class BlockedConvKernel implements Kernel {
         inPlanes = plainIn ? c : ChannelLayout.paddedChannels(c, BLOCK) / BLOCK;
         padTop = s.padTop();
         padLeft = s.padLeft();
-        hp = h + s.padTop() + s.padBottom();
-        wp = w + s.padLeft() + s.padRight();
+        inHalo = op.inHalo();
+        // With an input halo the input is read in place: its stored planes, from the pixel where padding begins.
+        hp = inHalo > 0 ? h + 2 * inHalo : h + s.padTop() + s.padBottom();
+        wp = inHalo > 0 ? w + 2 * inHalo : w + s.padLeft() + s.padRight();
+        inOrigin = inHalo > 0 ? ((long) (inHalo - padTop) * wp + inHalo - padLeft) * pitch * Float.BYTES : 0;
         padded = hp != h || wp != w;
         strideH = s.strideH();
         spanH = (s.kernelH() - 1) * s.dilationH() + 1;
-        inHalo = op.inHalo();
         outHalo = op.outHalo();
         owp = ow + 2 * outHalo;
         copiesInput = padded && inHalo == 0;
@@ -238,7 +255,7 @@ final class BlockedConvKernel implements Kernel {
             input = planes == null ? ctx.workspace() : planes.segment();
             for (image = 0; image < n; image++) {
                 long imageBytes = (long) inPlanes * (inHalo > 0 ? hp * wp : h * w) * pitch * Float.BYTES;
-                inBase = planes == null ? op.in().byteOffset() + image * imageBytes : 0;
+                inBase = planes == null ? op.in().byteOffset() + image * imageBytes + inOrigin : 0;
                 if (tasks == 1) {
                     if (planes != null) pad(input, 0, 0, inPlanes, 0, hp);
                     compute(0, units, tiles[0], input, inBase);
@@ -400,7 +417,7 @@ final class BlockedConvKernel implements Kernel {
     }
 
     /** Zeroes {@code bytes} (a multiple of 4) from {@code offset}, a vector at a time where it can. */
-    private static void zero(MemorySegment s, long offset, long bytes) {
+    static void zero(MemorySegment s, long offset, long bytes) {
         FloatVector z = FloatVector.zero(FloatVector.SPECIES_512);
         long end = offset + bytes, at = offset;
         for (; at + 64 <= end; at += 64) z.intoMemorySegment(s, at, ByteOrder.nativeOrder());

@@ -50,19 +50,37 @@ final class RangeKernels {
         Shape in = op.input(), out = op.output();
         int block = BlockedConvKernel.BLOCK, h = in.dim(2), w = in.dim(3), oh = out.dim(2), ow = out.dim(3);
         int planes = in.dim(0) * ChannelLayout.paddedChannels(in.dim(1), block) / block;
-        long inPlane = (long) h * w * block * Float.BYTES, outPlane = (long) oh * ow * block * Float.BYTES;
+        int halo = op.outHalo(), owp = ow + 2 * halo;
+        long pixel = (long) block * Float.BYTES, outRowBytes = owp * pixel;
+        long inPlane = (long) h * w * pixel, outPlane = (oh + 2L * halo) * outRowBytes;
         long x = op.in().byteOffset(), y = op.out().byteOffset();
         int batch = in.dim(0), blocks = planes / batch;
         return new RangeKernel(planes * oh, (long) ow * block * op.spec().kernelH() * op.spec().kernelW()) {
             @Override
             void compute(ExecutionContext ctx, int from, int to, int worker) {
+                MemorySegment ws = ctx.workspace();
                 for (int u = from; u < to; u++) {
                     int image = u / (oh * blocks), row = u / blocks % oh, plane = image * blocks + u % blocks;
-                    BlockedPooling.row(ctx.workspace(), x + plane * inPlane, y + plane * outPlane, h, w, ow,
-                            op.spec(), row, op.max());
+                    long outPlaneAt = y + plane * outPlane, outRow = outPlaneAt + (row + halo) * outRowBytes + halo * pixel;
+                    BlockedPooling.row(ws, x + plane * inPlane, outRow, h, w, ow, op.spec(), row, op.max());
+                    if (halo > 0) {
+                        // This row's share of the zero border: its sides, and the rows above the first and below the last.
+                        BlockedConvKernel.zero(ws, outRow - halo * pixel, halo * pixel);
+                        BlockedConvKernel.zero(ws, outRow + ow * pixel, halo * pixel);
+                        if (row == 0) BlockedConvKernel.zero(ws, outPlaneAt, halo * outRowBytes);
+                        if (row == oh - 1) BlockedConvKernel.zero(ws, outPlaneAt + (oh + halo) * outRowBytes, halo * outRowBytes);
+                    }
                 }
             }
         };
+    }
+
+    /** Whether a blocked pooling can write {@code op}'s output inside a zero border {@code halo} pixels wide. */
+    static boolean blockedPoolWritesHalo(Ops.Pool op, int halo) {
+        Shape out = op.output();
+        long bytes = (long) out.dim(0) * ChannelLayout.paddedChannels(out.dim(1), BlockedConvKernel.BLOCK)
+                * (out.dim(2) + 2L * halo) * (out.dim(3) + 2L * halo) * Float.BYTES;
+        return op.layout() == ChannelLayout.BLOCKED && out.rank() == 4 && bytes < Integer.MAX_VALUE;
     }
 
     /** Global pooling of a blocked input: one unit per 16-channel block of an image. */

@@ -73,14 +73,22 @@ public final class SimdBackend implements Backend {
         return Set.of();
     }
 
-    /**
-     * Halos between two ungrouped blocked convolutions: the producer writes the border and the
-     * consumer reads its input in place ({@link BlockedConvKernel}).
-     */
+    /** Ungrouped blocked convolutions write halos ({@link BlockedConvKernel}). */
     @Override
-    public boolean convHalo(Ops.Conv producer, Ops.Conv consumer) {
-        return channelBlock() > 0 && BlockedConvKernel.writesHalo(producer, consumer.spec().padTop())
-                && !BlockedDepthwiseKernel.supports(consumer) && BlockedConvKernel.supports(consumer);
+    public boolean writesHalo(Ops.Conv producer, int halo) {
+        return channelBlock() > 0 && BlockedConvKernel.writesHalo(producer, halo);
+    }
+
+    /** Blocked pooling writes halos. */
+    @Override
+    public boolean writesHalo(Ops.Pool producer, int halo) {
+        return channelBlock() > 0 && RangeKernels.blockedPoolWritesHalo(producer, halo);
+    }
+
+    /** Ungrouped blocked convolutions padded by at most the halo read it in place. */
+    @Override
+    public boolean readsHalo(Ops.Conv consumer, int halo) {
+        return channelBlock() > 0 && BlockedConvKernel.readsHalo(consumer, halo);
     }
 
     @Override

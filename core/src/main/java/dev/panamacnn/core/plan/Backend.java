@@ -57,12 +57,24 @@ public interface Backend {
     }
 
     /**
-     * Whether this backend runs {@code producer}, writing a halo of {@code consumer}'s padding
-     * around its blocked output, and {@code consumer} reading that output in place (see
-     * {@link Ops.Conv}). Asked only for a blocked value that {@code consumer} alone reads, with
-     * padding equal on all four sides, of probes as in {@link #blockedConvInputs}. No by default.
+     * Whether this backend runs {@code producer} writing its blocked output inside a zero border
+     * {@code halo} pixels wide (see {@link Ops.Conv}); with a residual, the residual then has the
+     * same halo. Asked of probes as in {@link #blockedConvInputs}. No by default.
      */
-    default boolean convHalo(Ops.Conv producer, Ops.Conv consumer) {
+    default boolean writesHalo(Ops.Conv producer, int halo) {
+        return false;
+    }
+
+    /** As {@link #writesHalo(Ops.Conv, int)}, for a blocked pooling's output. No by default. */
+    default boolean writesHalo(Ops.Pool producer, int halo) {
+        return false;
+    }
+
+    /**
+     * Whether this backend runs {@code consumer} reading a blocked input that has a halo
+     * {@code halo} pixels wide, at least its padding, in place. No by default.
+     */
+    default boolean readsHalo(Ops.Conv consumer, int halo) {
         return false;
     }
 

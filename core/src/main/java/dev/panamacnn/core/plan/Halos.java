@@ -1,30 +1,81 @@
 package dev.panamacnn.core.plan;
 
 import dev.panamacnn.core.ops.Conv2dSpec;
+import java.util.Arrays;
 
 /**
- * Gives a blocked value a zero border (a halo, see {@link Ops.Conv}) when a convolution
- * produces it and a padded convolution is its only reader, and the backend runs both that way
- * ({@link Backend#convHalo}). The reader then reads it in place; without the halo it first
- * copies its whole input into zero-padded planes. In ResNet-18 the conv1 → conv2 pairs inside
- * each basic block qualify; the block outputs, which a residual or a pooling reads too, do not
- * (yet). Runs after {@link ChannelBlocking}, before buffers are planned.
+ * Gives blocked values a zero border (a halo, see {@link Ops.Conv}) so that the padded
+ * convolutions reading them read in place instead of first copying their whole input into
+ * zero-padded planes. A value gets the widest padding of the convolutions that read it, when:
+ * <ul>
+ *   <li>only convolutions read it, as input or as residual, and the backend runs each reader
+ *       on it ({@link Backend#readsHalo});</li>
+ *   <li>a convolution or a pooling produces it with that halo ({@link Backend#writesHalo});</li>
+ *   <li>every value linked to it by residuals (a convolution's output and its residual, which
+ *       the kernel addresses alike) qualifies too: they all get the group's widest halo.</li>
+ * </ul>
+ * In ResNet-18 every value between the max pool and the last block qualifies except that block's
+ * (a global pooling reads it). Runs after {@link ChannelBlocking}, before buffers are planned.
  */
 final class Halos {
     private Halos() {}
 
     static void run(Graph g, Backend backend) {
-        for (Graph.Node consumer : g.nodes) {
-            if (consumer.kind != Graph.Kind.CONV) continue;
-            int v = consumer.inputs[0];
-            int pad = uniformPadding(consumer.convSpec);
-            if (pad <= 0 || !g.blocked.get(v) || v == g.output || g.uses(v) != 1) continue;
-            Graph.Node producer = g.producer(v);
-            if (producer == null || producer.kind != Graph.Kind.CONV || producer.residual >= 0) continue;
-            if (backend.convHalo(ChannelBlocking.probe(g, producer), ChannelBlocking.probe(g, consumer))) {
-                g.halos.put(v, pad);
+        if (g.channelBlock <= 0) return;
+        int values = g.shapes.size();
+        int[] wanted = new int[values];
+        boolean[] unfit = new boolean[values];
+        if (g.output >= 0) unfit[g.output] = true;
+        for (Graph.Node n : g.nodes) {
+            for (int k = 0; k < n.inputs.length; k++) {
+                int v = n.inputs[k];
+                int pad = n.kind == Graph.Kind.CONV && k == 0 ? uniformPadding(n.convSpec) : -1;
+                if (pad < 0) unfit[v] = true;
+                else wanted[v] = Math.max(wanted[v], pad);
             }
         }
+        int[] group = new int[values];
+        Arrays.setAll(group, v -> v);
+        for (Graph.Node n : g.nodes) {
+            if (n.kind == Graph.Kind.CONV && n.residual >= 0) group[find(group, n.residual)] = find(group, n.output);
+        }
+        int[] halo = new int[values];
+        for (int v = 0; v < values; v++) halo[find(group, v)] = Math.max(halo[find(group, v)], wanted[v]);
+        boolean[] dropped = new boolean[values]; // per group root
+        for (int v = 0; v < values; v++) {
+            int root = find(group, v);
+            if (halo[root] > 0 && (unfit[v] || !g.blocked.get(v))) dropped[root] = true;
+        }
+        for (Graph.Node n : g.nodes) {
+            int out = find(group, n.output), h = halo[out];
+            if (h > 0 && !writes(g, n, h, backend)) dropped[out] = true;
+            if (n.kind == Graph.Kind.CONV) {
+                int in = find(group, n.inputs[0]);
+                if (halo[in] > 0 && !backend.readsHalo(ChannelBlocking.probe(g, n), halo[in])) dropped[in] = true;
+            }
+        }
+        for (int v = 0; v < values; v++) {
+            int root = find(group, v);
+            if (halo[root] > 0 && !dropped[root]) g.halos.put(v, halo[root]);
+        }
+    }
+
+    /** Whether the backend runs node {@code n} writing its output with a halo {@code h} wide. */
+    private static boolean writes(Graph g, Graph.Node n, int h, Backend backend) {
+        return switch (n.kind) {
+            case CONV -> backend.writesHalo(ChannelBlocking.probe(g, n), h);
+            case POOL -> {
+                BufferRef unplanned = new BufferRef(0);
+                yield backend.writesHalo(new Ops.Pool(g.shape(n.inputs[0]), g.shape(n.output), n.poolSpec, n.max,
+                        unplanned, unplanned, ChannelLayout.BLOCKED), h);
+            }
+            default -> false;
+        };
+    }
+
+    private static int find(int[] group, int v) {
+        while (group[v] != v) v = group[v] = group[group[v]];
+        return v;
     }
 
     /** The padding when it is the same on all four sides, else -1. */

@@ -24,11 +24,11 @@ public final class Ops {
      * input and the output (and the residual) lie; both are {@link ChannelLayout#NCHW} unless the
      * backend asked for blocked tensors ({@link Backend#blockedConvInputs}).
      *
-     * <p>{@code inHalo} and {@code outHalo} are 0 unless the backend accepted a halo between two
-     * convolutions ({@link Backend#convHalo}): a blocked tensor with halo p is stored as
+     * <p>{@code inHalo} and {@code outHalo} are 0 unless the backend accepted halos ({@link
+     * Backend#writesHalo}, {@link Backend#readsHalo}): a blocked tensor with halo p is stored as
      * [N, C', H + 2p, W + 2p], its H × W pixels inside a border p pixels wide that its producer
-     * writes as zeros, so that a consumer padded by p reads it in place instead of copying it
-     * into zero-padded planes first.
+     * writes as zeros, so that a convolution padded by up to p reads it in place instead of
+     * copying it into zero-padded planes first. The residual has the output's halo.
      */
     public record Conv(Shape input, Shape output, Conv2dSpec spec, float[] weight, float[] bias,
                        Activation activation, BufferRef in, BufferRef out, BufferRef residual,
@@ -45,9 +45,17 @@ public final class Ops {
     public record Linear(Shape input, Shape output, float[] weight, float[] bias,
                          Activation activation, BufferRef in, BufferRef out) {}
 
-    /** Max or average pooling; input and output both in {@code layout}. */
+    /**
+     * Max or average pooling; input and output both in {@code layout}. A blocked output may have
+     * a halo ({@code outHalo}, as in {@link Conv}); the input has none.
+     */
     public record Pool(Shape input, Shape output, Pool2dSpec spec, boolean max,
-                       BufferRef in, BufferRef out, ChannelLayout layout) {}
+                       BufferRef in, BufferRef out, ChannelLayout layout, int outHalo) {
+        /** A pooling whose output has no halo. */
+        public Pool(Shape input, Shape output, Pool2dSpec spec, boolean max, BufferRef in, BufferRef out, ChannelLayout layout) {
+            this(input, output, spec, max, in, out, layout, 0);
+        }
+    }
 
     /**
      * Global average or max pooling: [N, C, H, W] → [N, C, 1, 1]. The output is always NCHW; the

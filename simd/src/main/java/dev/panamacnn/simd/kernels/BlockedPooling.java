@@ -70,16 +70,15 @@ public final class BlockedPooling {
     }
 
     /**
-     * Output row {@code oy} of one plane (h × w pixels at {@code in}, outW pixels per output row
-     * at {@code out}) of max or average pooling. Max and average are separate loops: a vector
+     * Output row {@code oy} of one plane (h × w pixels at {@code in}) of max or average pooling,
+     * its {@code outW} pixels to {@code outRow}. Max and average are separate loops: a vector
      * chosen by a conditional and carried around a loop was materialised (see {@link Vec}).
      */
-    public static void row(MemorySegment ws, long in, long out, int h, int w, int outW, Pool2dSpec s, int oy,
+    public static void row(MemorySegment ws, long in, long outRow, int h, int w, int outW, Pool2dSpec s, int oy,
                            boolean max) {
         int y0 = oy * s.strideH() - s.padTop(), y1 = Math.min(y0 + s.kernelH(), h + s.padBottom());
         int ya = Math.max(y0, 0), yb = Math.min(y1, h);
         long v = BLOCK * Float.BYTES, rowBytes = (long) w * v;
-        long outRow = out + (long) oy * outW * v;
         // Columns [xLo, xHi) of a 3×3 max whose windows lie inside the input take one tight loop.
         int xLo = outW, xHi = outW;
         if (max && s.kernelH() == 3 && s.kernelW() == 3 && yb - ya == 3) {
