@@ -1,0 +1,111 @@
+package dev.panamacnn.benchmarks;
+
+import dev.panamacnn.simd.kernels.FusedConvTiles;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Times the simd backend's 1×1 stride-1 tiles ({@link FusedConvTiles#flat16} for a 16-channel
+ * output, {@link FusedConvTiles#flat} for 32-channel panels) alone on one layer's shape, in
+ * the unit order {@code BlockedConvKernel} uses (chunks of 8 tiles, panels inner), twice: over
+ * the whole input and output ("streamed"), and re-reading one tile's input and re-writing one
+ * tile's output ("in L1"). Equal times mean the layer is bound by the tile's instructions, not
+ * by memory.
+ *
+ * <pre>
+ *   java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
+ *        dev.panamacnn.benchmarks.PointwiseTileRuns PIXELS IN_CHANNELS OUT_CHANNELS
+ *   # MobileNetV2 features.1.1: 12544 32 16; features.2.0: 12544 16 96
+ * </pre>
+ */
+public final class PointwiseTileRuns {
+    private static final int PIXELS = FusedConvTiles.PIXELS, CHUNK = 8, SAMPLES = 41, REPEATS = 10;
+
+    private PointwiseTileRuns() {}
+
+    public static void main(String[] args) {
+        if (args.length != 3) {
+            System.err.println("usage: PointwiseTileRuns PIXELS IN_CHANNELS OUT_CHANNELS (inputs a multiple of 16; outputs 16 or of 32)");
+            System.exit(2);
+        }
+        int pixels = Integer.parseInt(args[0]), in = Integer.parseInt(args[1]), out = Integer.parseInt(args[2]);
+        if (pixels < PIXELS || in % 16 != 0 || (out != 16 && out % 32 != 0)) {
+            throw new IllegalArgumentException("need at least " + PIXELS + " pixels, inputs a multiple of 16 and 16 or a multiple"
+                    + " of 32 outputs, got " + pixels + ", " + in + ", " + out);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            Layer layer = new Layer(arena, pixels, in, out);
+            for (int i = 0; i < 2; i++) {
+                for (boolean streamed : new boolean[] {true, false}) {
+                    double micros = layer.medianMicros(streamed);
+                    System.out.printf(Locale.ROOT, "%d pixels, %d -> %d channels, %-8s median %8.1f us  %6.1f GFLOP/s%n",
+                            pixels, in, out, streamed ? "streamed" : "in L1", micros, layer.flops() / micros / 1e3);
+                }
+            }
+        }
+    }
+
+    /** One layer's blocked input and output planes, packed weights and bias. */
+    private static final class Layer {
+        final int tiles, k, panels;
+        final boolean sixteen;
+        final long plane;
+        final int[] kOffset;
+        final MemorySegment input, output, weights, bias;
+
+        Layer(Arena arena, int pixels, int in, int out) {
+            tiles = pixels / PIXELS;
+            k = in;
+            sixteen = out == 16;
+            panels = sixteen ? 1 : out / 32;
+            plane = (long) pixels * 64;
+            input = arena.allocate(plane * (in / 16), 64);
+            output = arena.allocate(plane * (out / 16), 64);
+            weights = arena.allocate((long) panels * k * (sixteen ? 64 : 128), 64);
+            bias = arena.allocate(panels * 128L, 64);
+            fill(input);
+            fill(weights);
+            kOffset = new int[k];
+            for (int c = 0; c < k; c++) kOffset[c] = Math.toIntExact(c / 16 * plane + c % 16 * 4);
+        }
+
+        private static void fill(MemorySegment s) {
+            for (long i = 0; i < s.byteSize(); i += 4) s.set(ValueLayout.JAVA_FLOAT, i, (i / 4 % 7 - 3) * 0.1f);
+        }
+
+        double flops() {
+            return 2.0 * tiles * PIXELS * k * (sixteen ? 16 : 32 * panels);
+        }
+
+        double medianMicros(boolean streamed) {
+            double[] samples = new double[SAMPLES];
+            for (int s = 0; s < SAMPLES; s++) {
+                long start = System.nanoTime();
+                for (int r = 0; r < REPEATS; r++) run(streamed);
+                samples[s] = (System.nanoTime() - start) / 1e3 / REPEATS;
+            }
+            Arrays.sort(samples);
+            return samples[SAMPLES / 2];
+        }
+
+        private void run(boolean streamed) {
+            long panelWeights = (long) k * (sixteen ? 64 : 128);
+            for (int chunk = 0; chunk < tiles; chunk += CHUNK) {
+                for (int p = 0; p < panels; p++) {
+                    for (int t = chunk; t < Math.min(tiles, chunk + CHUNK); t++) {
+                        long at = streamed ? t * (PIXELS * 64L) : 0;
+                        if (sixteen) {
+                            FusedConvTiles.flat16(input, at, kOffset, weights, 0, output, at, bias, 0, 0f, 6f);
+                        } else {
+                            FusedConvTiles.flat(input, at, kOffset, weights, p * panelWeights, output, at + 2L * p * plane, plane,
+                                    bias, p * 128L, 0f, 6f);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
