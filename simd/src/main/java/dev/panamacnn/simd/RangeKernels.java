@@ -83,16 +83,22 @@ final class RangeKernels {
         return op.layout() == ChannelLayout.BLOCKED && out.rank() == 4 && bytes < Integer.MAX_VALUE;
     }
 
-    /** Global pooling of a blocked input: one unit per 16-channel block of an image. */
+    /**
+     * Global pooling of a blocked input: one unit per 16-channel block of an image. An average
+     * over an input with a halo sums its whole stored plane (the border adds zeros).
+     */
     static Kernel blockedGlobalPool(Ops.GlobalPool op) {
         Shape in = op.input();
+        int halo = op.inHalo();
+        if (halo > 0 && op.max()) throw new IllegalArgumentException("a global maximum cannot read an input with a halo");
         int channels = in.dim(1), pixels = in.dim(2) * in.dim(3), block = BlockedConvKernel.BLOCK;
+        int stored = (in.dim(2) + 2 * halo) * (in.dim(3) + 2 * halo);
         int planes = in.dim(0) * ((channels + block - 1) / block);
         long x = op.in().byteOffset(), y = op.out().byteOffset();
         return new RangeKernel(planes, (long) pixels * block) {
             @Override
             void compute(ExecutionContext ctx, int from, int to, int worker) {
-                BlockedPooling.global(ctx.workspace(), x, y, channels, pixels, op.max(), from, to);
+                BlockedPooling.global(ctx.workspace(), x, y, channels, pixels, stored, op.max(), from, to);
             }
         };
     }

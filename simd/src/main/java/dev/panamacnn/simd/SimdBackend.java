@@ -91,6 +91,12 @@ public final class SimdBackend implements Backend {
         return channelBlock() > 0 && BlockedConvKernel.readsHalo(consumer, halo);
     }
 
+    /** A global average sums the zero border with the pixels; a maximum would see its zeros. */
+    @Override
+    public boolean readsHalo(Ops.GlobalPool consumer, int halo) {
+        return channelBlock() > 0 && !consumer.max() && consumer.input().rank() == 4;
+    }
+
     @Override
     public Kernel reorder(Ops.Reorder op) {
         return new ReorderKernel(op);

@@ -78,6 +78,11 @@ public interface Backend {
         return false;
     }
 
+    /** As {@link #readsHalo(Ops.Conv, int)}, for a global pooling. No by default. */
+    default boolean readsHalo(Ops.GlobalPool consumer, int halo) {
+        return false;
+    }
+
     /**
      * Converts between NCHW and the blocked layout. Asked only of backends with a block size,
      * which must provide it along with their blocked kernels.

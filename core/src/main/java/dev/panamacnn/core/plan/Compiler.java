@@ -80,7 +80,7 @@ public final class Compiler {
             case LINEAR -> b.linear(new Ops.Linear(in, out, n.weight, n.bias, n.activation, x, y));
             case AFFINE -> b.affine(new Ops.Affine(in, n.scale, n.shift, n.activation, x, y));
             case POOL -> b.pool(new Ops.Pool(in, out, n.poolSpec, n.max, x, y, g.layout(n.output), g.halo(n.output)));
-            case GLOBAL_POOL -> b.globalPool(new Ops.GlobalPool(in, n.max, x, y, g.layout(n.inputs[0])));
+            case GLOBAL_POOL -> b.globalPool(new Ops.GlobalPool(in, n.max, x, y, g.layout(n.inputs[0]), g.halo(n.inputs[0])));
             // Element-wise: a blocked tensor is processed as its storage, padding channels included.
             case ACT -> b.activation(new Ops.Act(g.storageShape(n.inputs[0]), n.activation, x, y));
             case ADD -> b.add(new Ops.Add(g.storageShape(n.output), n.activation, x, refs[n.inputs[1]], y));

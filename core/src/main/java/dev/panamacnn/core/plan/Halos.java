@@ -8,14 +8,14 @@ import java.util.Arrays;
  * convolutions reading them read in place instead of first copying their whole input into
  * zero-padded planes. A value gets the widest padding of the convolutions that read it, when:
  * <ul>
- *   <li>only convolutions read it, as input or as residual, and the backend runs each reader
- *       on it ({@link Backend#readsHalo});</li>
+ *   <li>only convolutions (as input or residual) and global poolings read it, and the backend
+ *       runs each reader on it ({@link Backend#readsHalo});</li>
  *   <li>a convolution or a pooling produces it with that halo ({@link Backend#writesHalo});</li>
  *   <li>every value linked to it by residuals (a convolution's output and its residual, which
  *       the kernel addresses alike) qualifies too: they all get the group's widest halo.</li>
  * </ul>
- * In ResNet-18 every value between the max pool and the last block qualifies except that block's
- * (a global pooling reads it). Runs after {@link ChannelBlocking}, before buffers are planned.
+ * In ResNet-18 every value from the max pool to the global pooling qualifies. Runs after {@link
+ * ChannelBlocking}, before buffers are planned.
  */
 final class Halos {
     private Halos() {}
@@ -29,7 +29,8 @@ final class Halos {
         for (Graph.Node n : g.nodes) {
             for (int k = 0; k < n.inputs.length; k++) {
                 int v = n.inputs[k];
-                int pad = n.kind == Graph.Kind.CONV && k == 0 ? uniformPadding(n.convSpec) : -1;
+                int pad = n.kind == Graph.Kind.CONV && k == 0 ? uniformPadding(n.convSpec)
+                        : n.kind == Graph.Kind.GLOBAL_POOL ? 0 : -1;
                 if (pad < 0) unfit[v] = true;
                 else wanted[v] = Math.max(wanted[v], pad);
             }
@@ -49,9 +50,15 @@ final class Halos {
         for (Graph.Node n : g.nodes) {
             int out = find(group, n.output), h = halo[out];
             if (h > 0 && !writes(g, n, h, backend)) dropped[out] = true;
-            if (n.kind == Graph.Kind.CONV) {
-                int in = find(group, n.inputs[0]);
-                if (halo[in] > 0 && !backend.readsHalo(ChannelBlocking.probe(g, n), halo[in])) dropped[in] = true;
+            int in = n.inputs.length > 0 ? find(group, n.inputs[0]) : -1;
+            if (in >= 0 && halo[in] > 0) {
+                boolean reads = switch (n.kind) {
+                    case CONV -> backend.readsHalo(ChannelBlocking.probe(g, n), halo[in]);
+                    case GLOBAL_POOL -> backend.readsHalo(new Ops.GlobalPool(g.shape(n.inputs[0]), n.max, new BufferRef(0),
+                            new BufferRef(0), ChannelLayout.BLOCKED), halo[in]);
+                    default -> true; // any other reader made the value unfit above
+                };
+                if (!reads) dropped[in] = true;
             }
         }
         for (int v = 0; v < values; v++) {

@@ -59,9 +59,15 @@ public final class Ops {
 
     /**
      * Global average or max pooling: [N, C, H, W] → [N, C, 1, 1]. The output is always NCHW; the
-     * input is blocked when its producer ran blocked.
+     * input is blocked when its producer ran blocked, and may then have a halo ({@code inHalo},
+     * as in {@link Conv}).
      */
-    public record GlobalPool(Shape input, boolean max, BufferRef in, BufferRef out, ChannelLayout inLayout) {}
+    public record GlobalPool(Shape input, boolean max, BufferRef in, BufferRef out, ChannelLayout inLayout, int inHalo) {
+        /** A global pooling whose input has no halo. */
+        public GlobalPool(Shape input, boolean max, BufferRef in, BufferRef out, ChannelLayout inLayout) {
+            this(input, max, in, out, inLayout, 0);
+        }
+    }
 
     /** Per-channel (axis 1) y = clamp(x·scale[c] + shift[c]): batch-norm that could not be folded. */
     public record Affine(Shape shape, float[] scale, float[] shift, Activation activation,

@@ -21,17 +21,19 @@ public final class BlockedPooling {
 
     /**
      * Planes {@code [from, to)} (plane = image · blocks + block) of {@code pixels} pixels each,
-     * from {@code in}; channel c of image i goes to {@code out + (i·channels + c)·4}.
+     * from {@code in}; channel c of image i goes to {@code out + (i·channels + c)·4}. A plane
+     * stores {@code stored} pixels: more than {@code pixels} only for an average over an input
+     * whose zero border (halo) is summed with it.
      */
-    public static void global(MemorySegment ws, long in, long out, int channels, int pixels, boolean max,
+    public static void global(MemorySegment ws, long in, long out, int channels, int pixels, int stored, boolean max,
                               int from, int to) {
         int blocks = (channels + BLOCK - 1) / BLOCK;
-        long plane = (long) pixels * BLOCK * Float.BYTES;
+        long plane = (long) stored * BLOCK * Float.BYTES;
         for (int p = from; p < to; p++) {
             int image = p / blocks, c0 = p % blocks * BLOCK;
             long dst = out + ((long) image * channels + c0) * Float.BYTES;
             if (max) globalMax(ws, in + p * plane, pixels, dst, Math.min(BLOCK, channels - c0));
-            else globalAvg(ws, in + p * plane, pixels, dst, Math.min(BLOCK, channels - c0));
+            else globalAvg(ws, in + p * plane, stored, 1f / pixels, dst, Math.min(BLOCK, channels - c0));
         }
     }
 
@@ -53,7 +55,7 @@ public final class BlockedPooling {
         }
     }
 
-    private static void globalAvg(MemorySegment ws, long at, int pixels, long dst, int lanes) {
+    private static void globalAvg(MemorySegment ws, long at, int pixels, float scale, long dst, int lanes) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
         int k = 0;
         for (; k + 1 < pixels; k += 2) {
@@ -61,7 +63,7 @@ public final class BlockedPooling {
             a1 = a1.add(FloatVector.fromMemorySegment(S, ws, at + (k + 1) * 64L, NATIVE));
         }
         if (k < pixels) a0 = a0.add(FloatVector.fromMemorySegment(S, ws, at + k * 64L, NATIVE));
-        FloatVector r = a0.add(a1).mul(1f / pixels);
+        FloatVector r = a0.add(a1).mul(scale);
         if (lanes == BLOCK) {
             r.intoMemorySegment(ws, dst, NATIVE);
         } else {
