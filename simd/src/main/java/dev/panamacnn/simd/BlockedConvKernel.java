@@ -27,9 +27,9 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>A padded convolution first copies each image into zero-padded planes (per channel when the
  * input is NCHW, per block of 16 channels when it is blocked); an unpadded one, or one whose
- * input has a halo as wide as its padding (see {@code Ops.Conv}), reads its input where it lies;
- * one whose output has a halo writes the border's zeros itself, row by row, every run (the
- * memory is shared with other values). Work is split into units of (output row, channel
+ * input has a halo at least as wide as its padding (see {@code Ops.Conv}), reads its input where
+ * it lies; one whose output has a halo writes the border's zeros itself, row by row, every run
+ * (the memory is shared with other values). Work is split into units of (output row, channel
  * panel); when the packed weights fit in L2 (≤ 512 KB) the panels of a row are adjacent, so
  * the row's inputs are reused from cache across panels, otherwise the rows of a panel are, so
  * its weights are.

@@ -75,12 +75,9 @@ final class RangeKernels {
         };
     }
 
-    /** Whether a blocked pooling can write {@code op}'s output inside a zero border {@code halo} pixels wide. */
+    /** Whether a blocked pooling can write {@code op}'s output inside a zero border (any width: its offsets are long). */
     static boolean blockedPoolWritesHalo(Ops.Pool op, int halo) {
-        Shape out = op.output();
-        long bytes = (long) out.dim(0) * ChannelLayout.paddedChannels(out.dim(1), BlockedConvKernel.BLOCK)
-                * (out.dim(2) + 2L * halo) * (out.dim(3) + 2L * halo) * Float.BYTES;
-        return op.layout() == ChannelLayout.BLOCKED && out.rank() == 4 && bytes < Integer.MAX_VALUE;
+        return op.layout() == ChannelLayout.BLOCKED && op.output().rank() == 4 && halo >= 0;
     }
 
     /**

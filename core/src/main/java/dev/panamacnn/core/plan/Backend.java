@@ -59,7 +59,9 @@ public interface Backend {
     /**
      * Whether this backend runs {@code producer} writing its blocked output inside a zero border
      * {@code halo} pixels wide (see {@link Ops.Conv}); with a residual, the residual then has the
-     * same halo. Asked of probes as in {@link #blockedConvInputs}. No by default.
+     * same halo. This and {@link #readsHalo} are asked of probes as in {@link #blockedConvInputs}
+     * (NCHW layouts, unplanned buffers, no halos), and separately: a kernel said yes to must run
+     * with any combination of input halo, output halo and residual. No by default.
      */
     default boolean writesHalo(Ops.Conv producer, int halo) {
         return false;

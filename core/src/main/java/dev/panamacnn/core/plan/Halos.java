@@ -8,8 +8,9 @@ import java.util.Arrays;
  * convolutions reading them read in place instead of first copying their whole input into
  * zero-padded planes. A value gets the widest padding of the convolutions that read it, when:
  * <ul>
- *   <li>only convolutions (as input or residual) and global poolings read it, and the backend
- *       runs each reader on it ({@link Backend#readsHalo});</li>
+ *   <li>only convolutions (as input, with the same padding on all four sides, or as residual)
+ *       and global poolings read it, and the backend runs each reader on it ({@link
+ *       Backend#readsHalo});</li>
  *   <li>a convolution or a pooling produces it with that halo ({@link Backend#writesHalo});</li>
  *   <li>every value linked to it by residuals (a convolution's output and its residual, which
  *       the kernel addresses alike) qualifies too: they all get the group's widest halo.</li>
@@ -72,7 +73,7 @@ final class Halos {
         return switch (n.kind) {
             case CONV -> backend.writesHalo(ChannelBlocking.probe(g, n), h);
             case POOL -> {
-                BufferRef unplanned = new BufferRef(0);
+                BufferRef unplanned = new BufferRef(0); // only blocked values get this far
                 yield backend.writesHalo(new Ops.Pool(g.shape(n.inputs[0]), g.shape(n.output), n.poolSpec, n.max,
                         unplanned, unplanned, ChannelLayout.BLOCKED), h);
             }
