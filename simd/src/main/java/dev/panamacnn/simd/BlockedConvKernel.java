@@ -92,7 +92,7 @@ final class BlockedConvKernel implements Kernel {
                 && s.padBottom() == p && s.padLeft() == p && s.padRight() == p && p <= halo;
     }
 
-    /** Whether a blocked image batch of {@code shape} with a halo {@code halo} wide has fewer than 2^31 bytes. */
+    /** Whether one blocked image of {@code shape} with a halo {@code halo} wide has fewer than 2^31 bytes (int offsets). */
     private static boolean fitsInt(Shape shape, int halo) {
         long bytes = (long) ChannelLayout.paddedChannels(shape.dim(1), BLOCK) * (shape.dim(2) + 2L * halo)
                 * (shape.dim(3) + 2L * halo) * Float.BYTES;
@@ -321,7 +321,9 @@ final class BlockedConvKernel implements Kernel {
                 long o = out + 2L * panel * outBlockBytes + firstOut * BLOCK * Float.BYTES;
                 long r = res < 0 ? -1 : o - out + res;
                 boolean two = panelWidth(panel) == 2 * BLOCK;
-                if (outHalo > 0) zeroBorder(ws, out + 2L * panel * outBlockBytes, row, two ? 2 : 1);
+                for (int b = 0; outHalo > 0 && b < (two ? 2 : 1); b++) {
+                    HaloBorder.zeroRowShare(ws, out + (2L * panel + b) * outBlockBytes, row, oh, ow, outHalo);
+                }
                 if (two ? fusedTwoBlocks : fusedOneBlock) {
                     fusedUnit(src, p, count, two, wOff, ws, o, bOff, tile);
                     continue;
@@ -346,22 +348,6 @@ final class BlockedConvKernel implements Kernel {
                     }
                 }
                 BlockedConvTiles.epilogue(tile, ws, o, r, outBlockBytes, bias, bOff, count, two ? 2 : 1, min, max);
-            }
-        }
-
-        /**
-         * Zeroes the output halo's part that belongs to output row {@code row} of the {@code blocks}
-         * blocks from {@code base}: the pixels left and right of the row, and the rows above the
-         * first and below the last.
-         */
-        private void zeroBorder(MemorySegment ws, long base, int row, int blocks) {
-            long pixel = (long) BLOCK * Float.BYTES, rowBytes = owp * pixel;
-            for (int b = 0; b < blocks; b++, base += outBlockBytes) {
-                long at = base + (row + outHalo) * rowBytes;
-                zero(ws, at, outHalo * pixel);
-                zero(ws, at + (outHalo + ow) * pixel, outHalo * pixel);
-                if (row == 0) zero(ws, base, outHalo * rowBytes);
-                if (row == oh - 1) zero(ws, base + (outHalo + oh) * rowBytes, outHalo * rowBytes);
             }
         }
 

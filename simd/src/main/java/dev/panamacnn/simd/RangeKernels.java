@@ -63,21 +63,15 @@ final class RangeKernels {
                     int image = u / (oh * blocks), row = u / blocks % oh, plane = image * blocks + u % blocks;
                     long outPlaneAt = y + plane * outPlane, outRow = outPlaneAt + (row + halo) * outRowBytes + halo * pixel;
                     BlockedPooling.row(ws, x + plane * inPlane, outRow, h, w, ow, op.spec(), row, op.max());
-                    if (halo > 0) {
-                        // This row's share of the zero border: its sides, and the rows above the first and below the last.
-                        BlockedConvKernel.zero(ws, outRow - halo * pixel, halo * pixel);
-                        BlockedConvKernel.zero(ws, outRow + ow * pixel, halo * pixel);
-                        if (row == 0) BlockedConvKernel.zero(ws, outPlaneAt, halo * outRowBytes);
-                        if (row == oh - 1) BlockedConvKernel.zero(ws, outPlaneAt + (oh + halo) * outRowBytes, halo * outRowBytes);
-                    }
+                    if (halo > 0) HaloBorder.zeroRowShare(ws, outPlaneAt, row, oh, ow, halo);
                 }
             }
         };
     }
 
-    /** Whether a blocked pooling can write {@code op}'s output inside a zero border (any width: its offsets are long). */
-    static boolean blockedPoolWritesHalo(Ops.Pool op, int halo) {
-        return op.layout() == ChannelLayout.BLOCKED && op.output().rank() == 4 && halo >= 0;
+    /** Whether a blocked pooling can write {@code op}'s output inside a zero border (of any width: its offsets are long). */
+    static boolean blockedPoolWritesHalo(Ops.Pool op) {
+        return op.layout() == ChannelLayout.BLOCKED && op.output().rank() == 4;
     }
 
     /**

@@ -82,7 +82,7 @@ public final class SimdBackend implements Backend {
     /** Blocked pooling writes halos. */
     @Override
     public boolean writesHalo(Ops.Pool producer, int halo) {
-        return channelBlock() > 0 && RangeKernels.blockedPoolWritesHalo(producer, halo);
+        return channelBlock() > 0 && RangeKernels.blockedPoolWritesHalo(producer);
     }
 
     /** Ungrouped blocked convolutions padded by at most the halo read it in place. */

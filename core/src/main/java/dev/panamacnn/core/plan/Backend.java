@@ -67,7 +67,7 @@ public interface Backend {
         return false;
     }
 
-    /** As {@link #writesHalo(Ops.Conv, int)}, for a blocked pooling's output. No by default. */
+    /** As {@link #writesHalo(Ops.Conv, int)}, for a pooling's output (its probe's layout is BLOCKED). No by default. */
     default boolean writesHalo(Ops.Pool producer, int halo) {
         return false;
     }
@@ -80,7 +80,7 @@ public interface Backend {
         return false;
     }
 
-    /** As {@link #readsHalo(Ops.Conv, int)}, for a global pooling. No by default. */
+    /** As {@link #readsHalo(Ops.Conv, int)}, for a global pooling (its probe's layout is BLOCKED). No by default. */
     default boolean readsHalo(Ops.GlobalPool consumer, int halo) {
         return false;
     }
