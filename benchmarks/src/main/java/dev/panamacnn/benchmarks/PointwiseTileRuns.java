@@ -95,14 +95,13 @@ public final class PointwiseTileRuns {
             long panelWeights = (long) k * (sixteen ? 64 : 128);
             for (int chunk = 0; chunk < tiles; chunk += CHUNK) {
                 for (int p = 0; p < panels; p++) {
-                    for (int t = chunk; t < Math.min(tiles, chunk + CHUNK); t++) {
-                        long at = streamed ? t * (PIXELS * 64L) : 0;
-                        if (sixteen) {
-                            FusedConvTiles.flat16(input, at, kOffset, weights, 0, output, at, bias, 0, 0f, 6f);
-                        } else {
-                            FusedConvTiles.flat(input, at, kOffset, weights, p * panelWeights, output, at + 2L * p * plane, plane,
-                                    bias, p * 128L, 0f, 6f);
-                        }
+                    int run = Math.min(CHUNK, tiles - chunk);
+                    long at = streamed ? chunk * (PIXELS * 64L) : 0;
+                    if (sixteen) {
+                        FusedConvTiles.flat16(run, input, at, kOffset, weights, 0, output, at, bias, 0, 0f, 6f);
+                    } else {
+                        FusedConvTiles.flat(run, input, at, kOffset, weights, p * panelWeights, output, at + 2L * p * plane, plane,
+                                bias, p * 128L, 0f, 6f);
                     }
                 }
             }

@@ -372,18 +372,22 @@ final class BlockedConvKernel implements Kernel {
         private void fusedUnit(MemorySegment src, long p, int count, boolean two, long wOff, MemorySegment ws, long o,
                                long bOff, float[] tile) {
             int whole = count / PIXELS * PIXELS;
-            for (int x = 0; x < whole; x += PIXELS) {
-                long px = p + x * pixelStep, ox = o + (long) x * BLOCK * Float.BYTES;
-                if (!two) {
-                    FusedConvTiles.flat16(src, px, kOffset, packed, wOff, ws, ox, bias, bOff, min, max);
-                } else if (pixelStep == 64 && flat) {
-                    FusedConvTiles.flat(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
-                } else if (pixelStep == 64) {
-                    FusedConvTiles.step64(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
-                } else if (pixelStep == 128) {
-                    FusedConvTiles.step128(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+            if (flat) { // a blocked input at stride 1: pixels 64 bytes apart, tiles back to back
+                if (two) {
+                    FusedConvTiles.flat(whole / PIXELS, src, p, kOffset, packed, wOff, ws, o, outBlockBytes, bias, bOff, min, max);
                 } else {
-                    FusedConvTiles.step8(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                    FusedConvTiles.flat16(whole / PIXELS, src, p, kOffset, packed, wOff, ws, o, bias, bOff, min, max);
+                }
+            } else {
+                for (int x = 0; x < whole; x += PIXELS) {
+                    long px = p + x * pixelStep, ox = o + (long) x * BLOCK * Float.BYTES;
+                    if (pixelStep == 64) {
+                        FusedConvTiles.step64(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                    } else if (pixelStep == 128) {
+                        FusedConvTiles.step128(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                    } else {
+                        FusedConvTiles.step8(src, px, kOffset, packed, wOff, ws, ox, outBlockBytes, bias, bOff, min, max);
+                    }
                 }
             }
             shortTile(src, p, whole, count, two, wOff, ws, o, -1, bOff, tile);
