@@ -9,6 +9,7 @@ import dev.panamacnn.core.plan.Kernel;
 import dev.panamacnn.core.plan.Ops;
 import dev.panamacnn.simd.kernels.BlockedConvTiles;
 import dev.panamacnn.simd.kernels.FusedConvTiles;
+import dev.panamacnn.simd.kernels.PointwisePairTiles;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -23,7 +24,9 @@ import jdk.incubator.vector.FloatVector;
  * leave raw sums in a heap tile that an epilogue finishes with bias, residual and clamp. Both
  * store whole vectors. Unlike {@link DirectConvKernel} there is no transpose back to NCHW after
  * each row, and a 1×1 stride-1 convolution runs over the image's pixels as one flat row, so no
- * tile is ever partial except the image's last.
+ * tile is ever partial except the image's last. Such a layer's last panel of at most 24
+ * channels (MobileNetV2's 16- and 24-channel projections) runs {@link PointwisePairTiles}, which
+ * compute only the channels there are.
  *
  * <p>A padded convolution first copies each image into zero-padded planes (per channel when the
  * input is NCHW, per block of 16 channels when it is blocked); an unpadded one, or one whose
@@ -40,6 +43,8 @@ final class BlockedConvKernel implements Kernel {
     /** A flat (1×1, stride 1) convolution's "rows": chunks of this many pixels. */
     private static final int FLAT_CHUNK = 8 * PIXELS;
     private static final long WEIGHTS_IN_CACHE = 512 * 1024;
+    /** Room for any pair tile's raw sums (at most 896 bytes: 7 pixels × 2 half-blocks), whole lines per worker. */
+    private static final long PAIR_SUMS_BYTES = 1024;
     /** Below this many multiply-adds a task costs more to hand out than to compute. */
     private static final long MIN_MACS_PER_TASK = 1L << 20;
 
@@ -62,6 +67,14 @@ final class BlockedConvKernel implements Kernel {
      * panels with a residual and a ReLU at stride 1 (not flat: a 1×1 layer keeps its own profile).
      */
     private final boolean fusedTwoBlocks, fusedOneBlock, fusedResidual;
+    /**
+     * For a 1×1 stride-1 layer with an even input count whose last panel has at most 24
+     * channels: the half-blocks of 8 channels (1 to 3) of that panel, whose whole tiles then run
+     * with {@link PointwisePairTiles} on their own packing of its weights ({@code pairPacked}).
+     * 0 for other layers.
+     */
+    private final int pairHalves;
+    private final MemorySegment pairPacked;
     private final int strideH, spanH;
     private final long pixelStep, rowStep, outBlockBytes;
     private final float min, max;
@@ -172,6 +185,11 @@ final class BlockedConvKernel implements Kernel {
                 packed.setAtIndex(ValueLayout.JAVA_FLOAT, base + (long) i * width, weight[oc * k + i]);
             }
         }
+        int lastChannels = o - 2 * BLOCK * (panels - 1);
+        boolean pairs = flat && pixelStep == 64 && c % 2 == 0 && lastChannels <= 3 * BLOCK / 2 && PointwisePairTiles.supported();
+        pairHalves = pairs ? PointwisePairTiles.halves(lastChannels) : 0;
+        pairPacked = pairs ? arena.allocate((long) pairHalves * BLOCK / 2 * k * Float.BYTES, 64) : null;
+        if (pairs) PointwisePairTiles.pack(weight, o - lastChannels, lastChannels, c, pairPacked, 0);
         bias = arena.allocate((long) outBlocks * BLOCK * Float.BYTES, 64);
         for (int oc = 0; oc < o; oc++) bias.setAtIndex(ValueLayout.JAVA_FLOAT, oc, op.bias()[oc]);
         panelsInner = packed.byteSize() <= WEIGHTS_IN_CACHE;
@@ -207,6 +225,8 @@ final class BlockedConvKernel implements Kernel {
         private int stamp;
         private final long paddedBytes = ((long) inPlanes * hp * wp * pitch * Float.BYTES + 63) / 64 * 64;
         private final float[][] tiles; // per worker: one unit's raw sums, pixel-major
+        /** Per worker, {@link #PAIR_SUMS_BYTES} apart: a pair tile's raw sums (64-byte aligned, unlike a heap array). */
+        private final MemorySegment pairSums;
         private MemorySegment input;
         private long inBase; // byte offset of the current image's (padded) input in `input`
         private int image;
@@ -217,6 +237,7 @@ final class BlockedConvKernel implements Kernel {
             long macs = (long) outBlocks * BLOCK * oh * ow * kOffset.length;
             int rowPixels = flat ? FLAT_CHUNK : ow;
             tiles = new float[ctx.pool().threads()][(rowPixels + PIXELS) * 2 * BLOCK];
+            pairSums = pairHalves > 0 ? arena.allocate(ctx.pool().threads() * PAIR_SUMS_BYTES, 64) : null;
             tasks = (int) Math.max(1, Math.min(units, Math.min(macs / MIN_MACS_PER_TASK, 4L * ctx.pool().threads())));
             // With several tasks each worker pads what its tasks read into its own planes: a
             // separate padding pass and its barrier cost 2-thread ResNet-18 ~0.1 ms a layer, and
@@ -229,14 +250,14 @@ final class BlockedConvKernel implements Kernel {
             paddedFor = new int[16 * ctx.pool().threads()];
             if (planes != null) planes.reserve(paddedBytes * (tasks > 1 ? ctx.pool().threads() : 1));
             computeTask = (task, worker) -> compute((int) ((long) task * units / tasks), (int) ((long) (task + 1) * units / tasks),
-                    tiles[worker], input, inBase);
+                    worker, input, inBase);
             bandTask = (task, worker) -> {
                 int from = (int) ((long) task * units / tasks), to = (int) ((long) (task + 1) * units / tasks);
                 if (from >= to) return;
                 int firstRow = from / panels, lastRow = (to - 1) / panels;
                 long base = worker * paddedBytes;
                 pad(input, base, 0, inPlanes, firstRow * strideH, Math.min(hp, lastRow * strideH + spanH));
-                compute(from, to, tiles[worker], input, base);
+                compute(from, to, worker, input, base);
             };
             privateTask = (task, worker) -> {
                 int from = (int) ((long) task * units / tasks), to = (int) ((long) (task + 1) * units / tasks);
@@ -246,7 +267,7 @@ final class BlockedConvKernel implements Kernel {
                     pad(input, base, 0, inPlanes, 0, hp);
                     paddedFor[16 * worker] = stamp;
                 }
-                compute(from, to, tiles[worker], input, base);
+                compute(from, to, worker, input, base);
             };
         }
 
@@ -258,7 +279,7 @@ final class BlockedConvKernel implements Kernel {
                 inBase = planes == null ? op.in().byteOffset() + image * imageBytes + inOrigin : 0;
                 if (tasks == 1) {
                     if (planes != null) pad(input, 0, 0, inPlanes, 0, hp);
-                    compute(0, units, tiles[0], input, inBase);
+                    compute(0, units, 0, input, inBase);
                 } else if (banded) {
                     ctx.pool().run(tasks, bandTask);
                 } else if (privatePlanes) {
@@ -296,7 +317,8 @@ final class BlockedConvKernel implements Kernel {
         }
 
         /** Units [from, to) of the current image, reading its (padded) input at {@code srcBase} in {@code src}. */
-        private void compute(int from, int to, float[] tile, MemorySegment src, long srcBase) {
+        private void compute(int from, int to, int worker, MemorySegment src, long srcBase) {
+            float[] tile = tiles[worker];
             MemorySegment ws = ctx.workspace();
             long imageOut = (long) image * outBlocks * outBlockBytes;
             long out = op.out().byteOffset() + imageOut;
@@ -323,6 +345,10 @@ final class BlockedConvKernel implements Kernel {
                 boolean two = panelWidth(panel) == 2 * BLOCK;
                 for (int b = 0; outHalo > 0 && b < (two ? 2 : 1); b++) {
                     HaloBorder.zeroRowShare(ws, out + (2L * panel + b) * outBlockBytes, row, oh, ow, outHalo);
+                }
+                if (pairHalves > 0 && panel == panels - 1) {
+                    pairUnit(src, p, count, two, wOff, ws, o, r, bOff, tile, worker);
+                    continue;
                 }
                 if (two ? fusedTwoBlocks : fusedOneBlock) {
                     fusedUnit(src, p, count, two, wOff, ws, o, bOff, tile);
@@ -391,6 +417,32 @@ final class BlockedConvKernel implements Kernel {
                 }
             }
             shortTile(src, p, whole, count, two, wOff, ws, o, -1, bOff, tile);
+        }
+
+        /**
+         * One unit of a 1×1 layer's last panel of at most 24 channels (with a residual at r
+         * unless r &lt; 0): whole pair tiles, then a short last tile as any other panel's.
+         */
+        private void pairUnit(MemorySegment src, long p, int count, boolean two, long wOff, MemorySegment ws, long o, long r,
+                              long bOff, float[] tile, int worker) {
+            int px = PointwisePairTiles.pixels(pairHalves), tiles = count / px, whole = tiles * px;
+            long bb = outBlockBytes, s = worker * PAIR_SUMS_BYTES;
+            MemorySegment w = pairPacked;
+            switch (pairHalves) {
+                case 1 -> {
+                    if (r < 0) PointwisePairTiles.pairs1(tiles, src, p, kOffset, w, 0, ws, o, bb, bias, bOff, min, max, pairSums, s);
+                    else PointwisePairTiles.pairs1Residual(tiles, src, p, kOffset, w, 0, ws, o, bb, r, bias, bOff, min, max, pairSums, s);
+                }
+                case 2 -> {
+                    if (r < 0) PointwisePairTiles.pairs2(tiles, src, p, kOffset, w, 0, ws, o, bb, bias, bOff, min, max, pairSums, s);
+                    else PointwisePairTiles.pairs2Residual(tiles, src, p, kOffset, w, 0, ws, o, bb, r, bias, bOff, min, max, pairSums, s);
+                }
+                default -> {
+                    if (r < 0) PointwisePairTiles.pairs3(tiles, src, p, kOffset, w, 0, ws, o, bb, bias, bOff, min, max, pairSums, s);
+                    else PointwisePairTiles.pairs3Residual(tiles, src, p, kOffset, w, 0, ws, o, bb, r, bias, bOff, min, max, pairSums, s);
+                }
+            }
+            shortTile(src, p, whole, count, two, wOff, ws, o, r, bOff, tile);
         }
 
         /** Pixels [whole, count) of a unit, fewer than a tile, through the heap tile and the epilogue. */

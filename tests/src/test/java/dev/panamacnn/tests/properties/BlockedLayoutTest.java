@@ -127,6 +127,35 @@ class BlockedLayoutTest {
         Props.qt(150).forAll(chains(), integers().between(1, 3)).checkAssert(BlockedLayoutTest::check);
     }
 
+    /**
+     * conv (c → mid) → 1×1 stride-1 conv (mid → out), maybe adding the first conv's output: the
+     * last 32-channel output panel of the 1×1 layer holds 1 to 32 channels, so it runs the pair
+     * tiles (8, 16 or 24 channels, even inputs), the one-block or two-block tiles, or their
+     * short-tile path (pixel counts that are not whole tiles), with ReLU6 or no clamp.
+     */
+    static Gen<Chain> pointwiseChains() {
+        return in -> {
+            int n = integers().between(1, 2).generate(in), c = integers().between(1, 4).generate(in);
+            int mid = integers().between(1, 50).generate(in), out = integers().between(1, 72).generate(in);
+            boolean residual = booleans().all().generate(in);
+            if (residual) out = mid;
+            Shape shape = Shape.of(n, c, integers().between(1, 13).generate(in), integers().between(1, 13).generate(in));
+            Layer conv = new Conv2d(mid, out, Conv2dSpec.of(1), booleans().all().generate(in));
+            Activation after = booleans().all().generate(in) ? Activation.RELU6 : Activation.IDENTITY;
+            var body = Sequential.builder().add("conv1", new Conv2d(c, mid, Conv2dSpec.of(3).padding(1), true))
+                    .add("relu", Act.relu6());
+            if (residual) body.add("block", Residual.identity(Sequential.of(conv), after));
+            else body.add("pointwise", conv);
+            if (!residual && after == Activation.RELU6) body.add("act", Act.relu6());
+            return new Chain(shape, body.build(), 9L * c + mid + 1, integers().all().generate(in));
+        };
+    }
+
+    @Test
+    void pointwiseLastPanelsEqualReference() {
+        Props.qt(80).forAll(pointwiseChains(), integers().between(1, 3)).checkAssert(BlockedLayoutTest::check);
+    }
+
     @Test
     void resNetShapedChainTakesEveryTile() {
         // Each layer is shaped for one of BlockedConvKernel's tiles (30- and 15-pixel rows: whole
@@ -166,8 +195,9 @@ class BlockedLayoutTest {
     void invertedResidualProjectionAddsTheBlockInput() {
         // A MobileNetV2 block at stride 1: the 1x1 projection has no activation and adds the
         // block's input (the heap tiles and the epilogue with a residual). 225 pixels: four flat
-        // rows of whole tiles and a short one; 40 channels end with a 16-channel panel.
-        for (int channels : new int[] {32, 40}) {
+        // rows of whole tiles and a short one; 40, 24 and 8 channels end with a panel of 8, 24
+        // and 8 channels (the pair tiles with a residual).
+        for (int channels : new int[] {32, 40, 24, 8}) {
             Layer block = Sequential.builder()
                     .add("expand", new Conv2d(channels, 96, Conv2dSpec.of(1), false)).add("r1", Act.relu6())
                     .add("dw", new Conv2d(96, 96, Conv2dSpec.of(3).padding(1).groups(96), false)).add("r2", Act.relu6())
