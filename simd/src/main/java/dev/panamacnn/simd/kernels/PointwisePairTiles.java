@@ -11,7 +11,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Tiles of a 1×1 stride-1 convolution for a last output panel of 8, 16 or 24 channels (for
+ * Tiles of a 1×1 stride-1 convolution for a last output panel of at most 24 channels (for
  * example MobileNetV2's 16- and 24-channel projections), reading two input channels per step.
  *
  * <p>The panel's outputs are computed in half-blocks of 8 channels. One 64-bit broadcast puts an
@@ -30,14 +30,14 @@ import jdk.incubator.vector.VectorSpecies;
  * for C1 ("out of virtual registers"; MobileNetV2 then ran 8× slower). Tiles are kept at 8 to 14
  * accumulators: with 21 (7 pixels × 3 half-blocks) C2 ran out of inlining budget in some
  * processes, left some 64-bit broadcasts as calls into the Java fallback and ran the layer 5×
- * slower.
+ * slower. {@code DoubleVector} serves only that 64-bit broadcast, reinterpreted as floats at
+ * once.
  *
  * <p>The reduction runs over pairs, so the input channel count must be even. Generated: edit
  * {@code tools/codegen/pointwise_pair_tiles.py}, not this file. Clamps are blends (see {@link
  * Vec}).
  */
 public final class PointwisePairTiles {
-
     private static final VectorSpecies<Float> S = Vec.F;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_512;
     private static final long VBYTES = S.vectorByteSize();
