@@ -36,6 +36,9 @@ public final class SimdBackend implements Backend {
      */
     private static final boolean DEPTHWISE_PLANES_ONLY = "planes".equals(System.getProperty("panama.simd.depthwise"));
 
+    /** {@code -Dpanama.simd.winograd=false} runs 3×3 stride-1 layers with the direct kernel, for measurements. */
+    private static final boolean WINOGRAD = !"false".equals(System.getProperty("panama.simd.winograd"));
+
     /** {@code -Dpanama.simd.conv=auto|nchw|gemm|direct} overrides the default, for measurements. */
     private static ConvAlgorithm defaultConvAlgorithm() {
         String v = System.getProperty("panama.simd.conv", "auto");
@@ -105,7 +108,8 @@ public final class SimdBackend implements Backend {
     @Override
     public Kernel conv(Ops.Conv op) {
         if (op.outLayout() == ChannelLayout.BLOCKED) {
-            return BlockedDepthwiseKernel.supports(op) ? new BlockedDepthwiseKernel(op) : new BlockedConvKernel(op);
+            if (BlockedDepthwiseKernel.supports(op)) return new BlockedDepthwiseKernel(op);
+            return WINOGRAD && WinogradConvKernel.supports(op) ? new WinogradConvKernel(op) : new BlockedConvKernel(op);
         }
         // NCHW: other grouped convolutions, 8-lane machines, and ConvAlgorithm NCHW, GEMM, DIRECT.
         int c = op.input().dim(1), o = op.output().dim(1);
