@@ -130,7 +130,8 @@ final class DemoCommand implements Callable<Integer> {
                 float[] out = y.toArray();
                 double maxDiff = 0;
                 for (int i = 0; i < out.length; i++) maxDiff = Math.max(maxDiff, Math.abs(out[i] - reference[i]));
-                System.out.printf(Locale.ROOT, "%s backend, %d thread(s):     %8.1f ms  (%6.2f GFLOP/s, median of %d);"
+                // The model's FLOPs over the time: an effective rate (Winograd layers do fewer multiply-adds).
+                System.out.printf(Locale.ROOT, "%s backend, %d thread(s):     %8.1f ms  (%6.2f effective GFLOP/s, median of %d);"
                         + " %.0f× the reference; max |difference| %.2e, top class %d%n", fast.name(), threads, ms,
                         flops / (ms * 1e6), nanos.length, referenceMs / ms, maxDiff, argmax(out));
             }
