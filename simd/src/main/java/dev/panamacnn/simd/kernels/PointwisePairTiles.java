@@ -49,7 +49,7 @@ public final class PointwisePairTiles {
 
     /** Whether these kernels run natively here (they need 16 float lanes). */
     public static boolean supported() {
-        return S.length() == 16 && FloatVector.SPECIES_PREFERRED.length() == 16;
+        return S.length() == 16;
     }
 
     /** Pixels per tile of the methods for {@code halves} half-blocks. */

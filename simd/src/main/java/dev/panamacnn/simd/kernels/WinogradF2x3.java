@@ -41,17 +41,15 @@ public final class WinogradF2x3 {
      * (16 values, row-major over the 4×4 tile).
      */
     public static void kernel(float[] g, int at, float[] u) {
-        float[] gg = new float[12]; // G g: 4 × 3
-        for (int c = 0; c < 3; c++) {
+        for (int c = 0; c < 3; c++) { // G g, a column at a time, into the first three columns of u
             float g0 = g[at + c], g1 = g[at + 3 + c], g2 = g[at + 6 + c];
-            gg[c] = g0;
-            gg[3 + c] = 0.5f * (g0 + g1 + g2);
-            gg[6 + c] = 0.5f * (g0 - g1 + g2);
-            gg[9 + c] = g2;
+            u[c] = g0;
+            u[4 + c] = 0.5f * (g0 + g1 + g2);
+            u[8 + c] = 0.5f * (g0 - g1 + g2);
+            u[12 + c] = g2;
         }
-        for (int r = 0; r < 4; r++) {
-            float a = gg[3 * r], b = gg[3 * r + 1], c = gg[3 * r + 2];
-            u[4 * r] = a;
+        for (int r = 0; r < 4; r++) { // (G g) Gᵀ, a row at a time, in place
+            float a = u[4 * r], b = u[4 * r + 1], c = u[4 * r + 2];
             u[4 * r + 1] = 0.5f * (a + b + c);
             u[4 * r + 2] = 0.5f * (a - b + c);
             u[4 * r + 3] = c;
@@ -148,7 +146,11 @@ public final class WinogradF2x3 {
         y.blend(vhi, y.compare(GE, vhi)).intoMemorySegment(out, o + rowBytes + PIXEL, NATIVE);
     }
 
-    /** As {@link #output}, adding the residual at {@code r} in {@code out} (laid out as the output) before the clamp. */
+    /**
+     * As {@link #output}, adding the residual at {@code r} in {@code out} (laid out as the output)
+     * before the clamp. A method of its own, not a flag: a vector chosen by a branch was
+     * materialised (see {@link Vec}).
+     */
     public static void outputResidual(MemorySegment m, long mAt, long stride, MemorySegment bias, long bOff,
                                       MemorySegment out, long o, long r, long rowBytes, float lo, float hi) {
         FloatVector m00 = FloatVector.fromMemorySegment(S, m, mAt, NATIVE);
