@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * so each output pixel is one FMA per tap with that tap's 16 weights — no lane shifts, no
  * masks, and the same code for every plane size, stride and dilation.
  *
- * <p>3×3 kernels keep their nine weight vectors in registers for a whole output row; a kernel
+ * <p>3×3 kernels keep their nine weight vectors in registers for a whole output row (the inside
+ * of a row at stride 1 or 2 goes four pixels a step, see {@link DepthwiseRowTiles}); a kernel
  * row that falls in the padding gets zero weights (and reads a valid row), so only the few
  * columns whose taps leave the image take the checked per-tap path that every other kernel
  * size uses. Weights are packed as [block][kH][kW][16], bias as [block][16] (zeros past C).
