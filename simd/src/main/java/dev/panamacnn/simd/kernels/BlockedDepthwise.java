@@ -25,6 +25,8 @@ public final class BlockedDepthwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final long V = 64; // bytes per vector: 16 channels of one pixel
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** {@code -Dpanama.simd.depthwiseSteps=1}: one output pixel a step everywhere, the baseline for measurements. */
+    private static final boolean FOUR_PIXEL_STEPS = !"1".equals(System.getProperty("panama.simd.depthwiseSteps"));
 
     private BlockedDepthwise() {}
 
@@ -98,7 +100,8 @@ public final class BlockedDepthwise {
         int ox = xLo;
         // Rows of a 7×7 plane (five inner columns) ran slower with the four-pixel steps: 29.5 against
         // 32.7 µs for MobileNetV2's features.15.1 (a second call and weight load for one step).
-        if (s.dilationW() == 1 && (s.strideW() == 1 || s.strideW() == 2) && xHi - xLo >= 2 * DepthwiseRowTiles.PIXELS) {
+        if (FOUR_PIXEL_STEPS && s.dilationW() == 1 && (s.strideW() == 1 || s.strideW() == 2)
+                && xHi - xLo >= 2 * DepthwiseRowTiles.PIXELS) {
             long left = (long) s.padLeft() * V;
             ox = s.strideW() == 1
                     ? DepthwiseRowTiles.stride1(ws, ra - left, rb - left, rc - left, outRow, xLo, xHi, weights, za, zb, zc, bias, b, lo, hi)
