@@ -58,9 +58,14 @@ public final class BlockedDepthwise {
         } else {
             xLo = xHi = 0; // every column checked
         }
+        // Rows of a 7×7 plane (five inner columns) ran slower with the four-pixel steps: 29.5 against
+        // 32.7 µs for MobileNetV2's features.15.1 (a second call and weight load for one step).
+        boolean steps = FOUR_PIXEL_STEPS && kh == 3 && kw == 3 && s.dilationW() == 1 && (sw == 1 || sw == 2)
+                && xHi - xLo >= 2 * DepthwiseRowTiles.PIXELS;
         for (int oy = oyFrom; oy < oyTo; oy++) {
             long outRow = out + (long) oy * outW * V;
-            if (xLo < xHi) row3x3(ws, in, outRow, weights, wt, zeroTaps, bias, b, h, w, s, oy, xLo, xHi, lo, hi);
+            int from = steps ? fourPixelSteps(ws, in, outRow, weights, wt, zeroTaps, bias, b, h, w, s, oy, xLo, xHi, lo, hi) : xLo;
+            if (from < xHi) row3x3(ws, in, outRow, weights, wt, zeroTaps, bias, b, h, w, s, oy, from, xHi, lo, hi);
             for (int ox = checkedFrom; ox < xLo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
             for (int ox = xHi; ox < checkedTo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
         }
@@ -69,20 +74,15 @@ public final class BlockedDepthwise {
     }
 
     /**
-     * Columns [xLo, xHi) of a 3×3 row, weights in registers (the unchecked edge columns are
-     * {@link #edgeColumn3x3}'s); at stride 1 or 2 without dilation, four at a time by {@link
-     * DepthwiseRowTiles}, and the last few here.
+     * Columns [xLo, xHi) of a 3×3 row, one at a time, weights in registers (the unchecked edge
+     * columns are {@link #edgeColumn3x3}'s). Without a call inside: its compiled loop is then
+     * the same whether or not {@link #fourPixelSteps} ran first (with the call inside, the 7×7
+     * planes that never take it ran 6 % slower).
      */
     private static void row3x3(MemorySegment ws, long in, long outRow, MemorySegment weights, long wt, long zeroTaps,
                                MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy,
                                int xLo, int xHi, float lo, float hi) {
-        int y0 = oy * s.strideH() - s.padTop(), dh = s.dilationH();
-        int ya = y0, yb = y0 + dh, yc = y0 + 2 * dh;
-        int valid = Math.max(0, Math.min(h - 1, yb)); // rows in the padding read this one, times zero
-        boolean va = ya >= 0 && ya < h, vb = yb >= 0 && yb < h, vc = yc >= 0 && yc < h;
-        // A kernel row in the padding takes its weights from the zero taps (chosen by offset:
-        // a vector merged from two branches was materialised, see Vec).
-        long za = va ? wt : zeroTaps, zb = vb ? wt + 3 * V : zeroTaps, zc = vc ? wt + 6 * V : zeroTaps;
+        long za = taps(wt, zeroTaps, h, s, oy, 0), zb = taps(wt, zeroTaps, h, s, oy, 1), zc = taps(wt, zeroTaps, h, s, oy, 2);
         FloatVector w00 = FloatVector.fromMemorySegment(S, weights, za, NATIVE);
         FloatVector w01 = FloatVector.fromMemorySegment(S, weights, za + V, NATIVE);
         FloatVector w02 = FloatVector.fromMemorySegment(S, weights, za + 2 * V, NATIVE);
@@ -94,21 +94,10 @@ public final class BlockedDepthwise {
         FloatVector w22 = FloatVector.fromMemorySegment(S, weights, zc + 2 * V, NATIVE);
         FloatVector bv = FloatVector.fromMemorySegment(S, bias, b, NATIVE);
         FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        long ra = in + (long) (va ? ya : valid) * w * V, rb = in + (long) (vb ? yb : valid) * w * V;
-        long rc = in + (long) (vc ? yc : valid) * w * V;
+        long ra = inputRow(in, h, w, s, oy, 0), rb = inputRow(in, h, w, s, oy, 1), rc = inputRow(in, h, w, s, oy, 2);
         long step = s.strideW() * V, d = s.dilationW() * V;
-        int ox = xLo;
-        // Rows of a 7×7 plane (five inner columns) ran slower with the four-pixel steps: 29.5 against
-        // 32.7 µs for MobileNetV2's features.15.1 (a second call and weight load for one step).
-        if (FOUR_PIXEL_STEPS && s.dilationW() == 1 && (s.strideW() == 1 || s.strideW() == 2)
-                && xHi - xLo >= 2 * DepthwiseRowTiles.PIXELS) {
-            long left = (long) s.padLeft() * V;
-            ox = s.strideW() == 1
-                    ? DepthwiseRowTiles.stride1(ws, ra - left, rb - left, rc - left, outRow, xLo, xHi, weights, za, zb, zc, bias, b, lo, hi)
-                    : DepthwiseRowTiles.stride2(ws, ra - left, rb - left, rc - left, outRow, xLo, xHi, weights, za, zb, zc, bias, b, lo, hi);
-        }
-        long x = ((long) ox * s.strideW() - s.padLeft()) * V;
-        for (; ox < xHi; ox++, x += step) {
+        long x = ((long) xLo * s.strideW() - s.padLeft()) * V;
+        for (int ox = xLo; ox < xHi; ox++, x += step) {
             FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra + x, NATIVE).fma(w00, bv);
             acc = FloatVector.fromMemorySegment(S, ws, ra + x + d, NATIVE).fma(w01, acc);
             acc = FloatVector.fromMemorySegment(S, ws, ra + x + 2 * d, NATIVE).fma(w02, acc);
@@ -121,6 +110,42 @@ public final class BlockedDepthwise {
             acc = acc.blend(vlo, acc.compare(LE, vlo));
             acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow + (long) ox * V, NATIVE);
         }
+    }
+
+    /**
+     * Columns from xLo of a 3×3 row at stride 1 or 2 without dilation, four at a time ({@link
+     * DepthwiseRowTiles}); returns the first column not written (at most three short of xHi).
+     */
+    private static int fourPixelSteps(MemorySegment ws, long in, long outRow, MemorySegment weights, long wt, long zeroTaps,
+                                      MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy,
+                                      int xLo, int xHi, float lo, float hi) {
+        long left = (long) s.padLeft() * V; // the tiles address column ox's window from ox · stride
+        long ra = inputRow(in, h, w, s, oy, 0) - left, rb = inputRow(in, h, w, s, oy, 1) - left;
+        long rc = inputRow(in, h, w, s, oy, 2) - left;
+        long za = taps(wt, zeroTaps, h, s, oy, 0), zb = taps(wt, zeroTaps, h, s, oy, 1), zc = taps(wt, zeroTaps, h, s, oy, 2);
+        return s.strideW() == 1
+                ? DepthwiseRowTiles.stride1(ws, ra, rb, rc, outRow, xLo, xHi, weights, za, zb, zc, bias, b, lo, hi)
+                : DepthwiseRowTiles.stride2(ws, ra, rb, rc, outRow, xLo, xHi, weights, za, zb, zc, bias, b, lo, hi);
+    }
+
+    /**
+     * The input row that kernel row {@code r} of output row {@code oy} reads: a valid row of the
+     * plane when the kernel row falls in the padding (its weights are then the zero taps).
+     */
+    private static long inputRow(long in, int h, int w, Conv2dSpec s, int oy, int r) {
+        int y = oy * s.strideH() - s.padTop() + r * s.dilationH();
+        int valid = Math.max(0, Math.min(h - 1, y - (r - 1) * s.dilationH())); // the middle kernel row's, clamped
+        return in + (long) (y >= 0 && y < h ? y : valid) * w * V;
+    }
+
+    /**
+     * The weights of kernel row {@code r} for output row {@code oy}: the zero taps when that row
+     * falls in the padding (chosen by offset: a vector merged from two branches was
+     * materialised, see Vec).
+     */
+    private static long taps(long wt, long zeroTaps, int h, Conv2dSpec s, int oy, int r) {
+        int y = oy * s.strideH() - s.padTop() + r * s.dilationH();
+        return y >= 0 && y < h ? wt + r * 3 * V : zeroTaps;
     }
 
     /**
