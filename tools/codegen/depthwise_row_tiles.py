@@ -15,14 +15,16 @@ def method(stride):
     name = f"stride{stride}"
     loads = (PIXELS - 1) * stride + 3  # input columns that four outputs' windows cover
     L = [f"    /**",
-         f"     * Output columns [{{@code from}}, {{@code to}}) of a 3×3 row with stride {stride} and dilation 1, four at",
-         f"     * a time; returns the first column not written (at most three short of {{@code to}}). The",
-         f"     * window of output column ox starts at byte ox · {stride * 64} of each input row {{@code ra}},",
-         f"     * {{@code rb}}, {{@code rc}} (the rows' starts less the left padding); the three kernel rows'",
-         f"     * weights are at {{@code za}}, {{@code zb}}, {{@code zc}}.",
+         f"     * Output columns [{{@code from}}, {{@code to}}) of {{@code rows}} 3×3 rows with stride {stride} and dilation",
+         f"     * 1, four at a time; returns the first column not written (at most three short of {{@code to}}).",
+         f"     * The window of output column ox starts at byte ox · {stride * 64} of the first row's input rows",
+         f"     * {{@code ra}}, {{@code rb}}, {{@code rc}} (the rows' starts less the left padding); each next row",
+         f"     * reads {{@code rowBytes}} further and writes {{@code outRowBytes}} further. The three kernel rows'",
+         f"     * weights, at {{@code za}}, {{@code zb}}, {{@code zc}}, serve every row.",
          f"     */",
-         f"    public static int {name}(MemorySegment ws, long ra, long rb, long rc, long outRow, int from, int to,",
-         f"            MemorySegment weights, long za, long zb, long zc, MemorySegment bias, long b, float lo, float hi) {{"]
+         f"    public static int {name}(MemorySegment ws, long ra, long rb, long rc, long rowBytes, long outRow, long outRowBytes,",
+         f"            int rows, int from, int to, MemorySegment weights, long za, long zb, long zc, MemorySegment bias, long b,",
+         f"            float lo, float hi) {{"]
     a = L.append
     for r, z in enumerate(["za", "zb", "zc"]):
         for k in range(3):
@@ -31,23 +33,25 @@ def method(stride):
     a("        FloatVector bv = FloatVector.fromMemorySegment(S, bias, b, NATIVE);")
     a("        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);")
     a("        int ox = from;")
-    a(f"        for (; ox + {PIXELS} <= to; ox += {PIXELS}) {{")
-    a(f"            // Linear in ox with a constant scale: C2 hoists the bounds checks out of the loop.")
-    a(f"            long x = ox * {stride * 64}L;")
+    a("        for (int r = 0; r < rows; r++, ra += rowBytes, rb += rowBytes, rc += rowBytes, outRow += outRowBytes) {")
+    a(f"            for (ox = from; ox + {PIXELS} <= to; ox += {PIXELS}) {{")
+    a(f"                // Linear in ox with a constant scale: C2 hoists the bounds checks out of the loop.")
+    a(f"                long x = ox * {stride * 64}L;")
     accs = ", ".join(f"a{p} = bv" for p in range(PIXELS))
     ins = ", ".join(f"i{j}" for j in range(loads))
-    a(f"            FloatVector {accs}, {ins};")
+    a(f"                FloatVector {accs}, {ins};")
     for r, base in enumerate(["ra", "rb", "rc"]):
         for j in range(loads):
             off = "" if j == 0 else f" + {j} * V"
-            a(f"            i{j} = FloatVector.fromMemorySegment(S, ws, {base} + x{off}, NATIVE);")
+            a(f"                i{j} = FloatVector.fromMemorySegment(S, ws, {base} + x{off}, NATIVE);")
         for k in range(3):
             for p in range(PIXELS):
-                a(f"            a{p} = i{p * stride + k}.fma({WEIGHTS[r][k]}, a{p});")
+                a(f"                a{p} = i{p * stride + k}.fma({WEIGHTS[r][k]}, a{p});")
     for p in range(PIXELS):
         off = "" if p == 0 else f" + {p} * V"
-        a(f"            a{p} = a{p}.blend(vlo, a{p}.compare(LE, vlo));")
-        a(f"            a{p}.blend(vhi, a{p}.compare(GE, vhi)).intoMemorySegment(ws, outRow + ox * V{off}, NATIVE);")
+        a(f"                a{p} = a{p}.blend(vlo, a{p}.compare(LE, vlo));")
+        a(f"                a{p}.blend(vhi, a{p}.compare(GE, vhi)).intoMemorySegment(ws, outRow + ox * V{off}, NATIVE);")
+    a("            }")
     a("        }")
     a("        return ox;")
     a("    }")

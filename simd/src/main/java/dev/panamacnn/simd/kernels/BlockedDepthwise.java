@@ -58,14 +58,24 @@ public final class BlockedDepthwise {
         } else {
             xLo = xHi = 0; // every column checked
         }
-        // Rows of a 7×7 plane (five inner columns) ran slower with the four-pixel steps: 29.5 against
-        // 32.7 µs for MobileNetV2's features.15.1 (a second call and weight load for one step).
         boolean steps = FOUR_PIXEL_STEPS && kh == 3 && kw == 3 && s.dilationW() == 1 && (sw == 1 || sw == 2)
-                && xHi - xLo >= 2 * DepthwiseRowTiles.PIXELS;
+                && xHi - xLo >= DepthwiseRowTiles.PIXELS;
+        if (xLo < xHi) {
+            // Rows whose three kernel rows all lie in the plane share their weights: one band, one
+            // call each way (alone, a 14×14 plane of 576 channels: 34.3 → 29.6 µs against a call
+            // and nine weight loads per row).
+            int sh = s.strideH(), pt = s.padTop(), span2 = 2 * s.dilationH();
+            int inner = Math.clamp(Math.ceilDiv(pt, sh), oyFrom, oyTo);
+            int innerEnd = Math.clamp(h - span2 + pt > 0 ? Math.ceilDiv(h - span2 + pt, sh) : 0, inner, oyTo);
+            for (int oy = oyFrom, n; oy < oyTo; oy += n) {
+                n = oy == inner && innerEnd > inner ? innerEnd - inner : 1;
+                long outRow = out + (long) oy * outW * V;
+                int from = steps ? fourPixelSteps(ws, in, outRow, outW, weights, wt, zeroTaps, bias, b, h, w, s, oy, n, xLo, xHi, lo, hi) : xLo;
+                if (from < xHi) row3x3(ws, in, outRow, outW, weights, wt, zeroTaps, bias, b, h, w, s, oy, n, from, xHi, lo, hi);
+            }
+        }
         for (int oy = oyFrom; oy < oyTo; oy++) {
             long outRow = out + (long) oy * outW * V;
-            int from = steps ? fourPixelSteps(ws, in, outRow, weights, wt, zeroTaps, bias, b, h, w, s, oy, xLo, xHi, lo, hi) : xLo;
-            if (from < xHi) row3x3(ws, in, outRow, weights, wt, zeroTaps, bias, b, h, w, s, oy, from, xHi, lo, hi);
             for (int ox = checkedFrom; ox < xLo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
             for (int ox = xHi; ox < checkedTo; ox++) checked(ws, in, outRow, weights, wt, bias, b, h, w, s, oy, ox, lo, hi);
         }
@@ -74,13 +84,15 @@ public final class BlockedDepthwise {
     }
 
     /**
-     * Columns [xLo, xHi) of a 3×3 row, one at a time, weights in registers (the unchecked edge
-     * columns are {@link #edgeColumn3x3}'s). Without a call inside: its compiled loop is then
+     * Columns [xLo, xHi) of {@code rows} 3×3 rows from {@code oy} (one row, or a band whose kernel
+     * rows all lie in the plane, so that they share weights), one pixel at a time, weights in
+     * registers (the unchecked edge columns are {@link #edgeColumn3x3}'s). Without a call
+     * inside: its compiled loop is then
      * the same whether or not {@link #fourPixelSteps} ran first (with the call inside, the 7×7
      * planes that never take it ran 6 % slower).
      */
-    private static void row3x3(MemorySegment ws, long in, long outRow, MemorySegment weights, long wt, long zeroTaps,
-                               MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy,
+    private static void row3x3(MemorySegment ws, long in, long outRow, int outW, MemorySegment weights, long wt, long zeroTaps,
+                               MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy, int rows,
                                int xLo, int xHi, float lo, float hi) {
         long za = taps(wt, zeroTaps, h, s, oy, 0), zb = taps(wt, zeroTaps, h, s, oy, 1), zc = taps(wt, zeroTaps, h, s, oy, 2);
         FloatVector w00 = FloatVector.fromMemorySegment(S, weights, za, NATIVE);
@@ -96,36 +108,43 @@ public final class BlockedDepthwise {
         FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         long ra = inputRow(in, h, w, s, oy, 0), rb = inputRow(in, h, w, s, oy, 1), rc = inputRow(in, h, w, s, oy, 2);
         long step = s.strideW() * V, d = s.dilationW() * V;
-        long x = ((long) xLo * s.strideW() - s.padLeft()) * V;
-        for (int ox = xLo; ox < xHi; ox++, x += step) {
-            FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra + x, NATIVE).fma(w00, bv);
-            acc = FloatVector.fromMemorySegment(S, ws, ra + x + d, NATIVE).fma(w01, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, ra + x + 2 * d, NATIVE).fma(w02, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rb + x, NATIVE).fma(w10, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rb + x + d, NATIVE).fma(w11, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rb + x + 2 * d, NATIVE).fma(w12, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rc + x, NATIVE).fma(w20, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rc + x + d, NATIVE).fma(w21, acc);
-            acc = FloatVector.fromMemorySegment(S, ws, rc + x + 2 * d, NATIVE).fma(w22, acc);
-            acc = acc.blend(vlo, acc.compare(LE, vlo));
-            acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow + (long) ox * V, NATIVE);
+        long rowBytes = (long) s.strideH() * w * V, outRowBytes = (long) outW * V;
+        for (int r = 0; r < rows; r++, ra += rowBytes, rb += rowBytes, rc += rowBytes, outRow += outRowBytes) {
+            long x = ((long) xLo * s.strideW() - s.padLeft()) * V;
+            for (int ox = xLo; ox < xHi; ox++, x += step) {
+                FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra + x, NATIVE).fma(w00, bv);
+                acc = FloatVector.fromMemorySegment(S, ws, ra + x + d, NATIVE).fma(w01, acc);
+                acc = FloatVector.fromMemorySegment(S, ws, ra + x + 2 * d, NATIVE).fma(w02, acc);
+                acc = FloatVector.fromMemorySegment(S, ws, rb + x, NATIVE).fma(w10, acc);
+                acc = FloatVector.fromMemorySegment(S, ws, rb + x + d, NATIVE).fma(w11, acc);
+                acc = FloatVector.fromMemorySegment(S, ws, rb + x + 2 * d, NATIVE).fma(w12, acc);
+                acc = FloatVector.fromMemorySegment(S, ws, rc + x, NATIVE).fma(w20, acc);
+                acc = FloatVector.fromMemorySegment(S, ws, rc + x + d, NATIVE).fma(w21, acc);
+                acc = FloatVector.fromMemorySegment(S, ws, rc + x + 2 * d, NATIVE).fma(w22, acc);
+                acc = acc.blend(vlo, acc.compare(LE, vlo));
+                acc.blend(vhi, acc.compare(GE, vhi)).intoMemorySegment(ws, outRow + (long) ox * V, NATIVE);
+            }
         }
     }
 
     /**
-     * Columns from xLo of a 3×3 row at stride 1 or 2 without dilation, four at a time ({@link
-     * DepthwiseRowTiles}); returns the first column not written (at most three short of xHi).
+     * Columns from xLo of {@code rows} 3×3 rows from {@code oy} (as {@link #row3x3}) at stride 1
+     * or 2 without dilation, four at a time ({@link DepthwiseRowTiles}); returns the first column
+     * not written (at most three short of xHi).
      */
-    private static int fourPixelSteps(MemorySegment ws, long in, long outRow, MemorySegment weights, long wt, long zeroTaps,
-                                      MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy,
-                                      int xLo, int xHi, float lo, float hi) {
+    private static int fourPixelSteps(MemorySegment ws, long in, long outRow, int outW, MemorySegment weights, long wt,
+                                      long zeroTaps, MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy,
+                                      int rows, int xLo, int xHi, float lo, float hi) {
         long left = (long) s.padLeft() * V; // the tiles address column ox's window from ox · stride
         long ra = inputRow(in, h, w, s, oy, 0) - left, rb = inputRow(in, h, w, s, oy, 1) - left;
         long rc = inputRow(in, h, w, s, oy, 2) - left;
         long za = taps(wt, zeroTaps, h, s, oy, 0), zb = taps(wt, zeroTaps, h, s, oy, 1), zc = taps(wt, zeroTaps, h, s, oy, 2);
+        long rowBytes = (long) s.strideH() * w * V, outRowBytes = (long) outW * V;
         return s.strideW() == 1
-                ? DepthwiseRowTiles.stride1(ws, ra, rb, rc, outRow, xLo, xHi, weights, za, zb, zc, bias, b, lo, hi)
-                : DepthwiseRowTiles.stride2(ws, ra, rb, rc, outRow, xLo, xHi, weights, za, zb, zc, bias, b, lo, hi);
+                ? DepthwiseRowTiles.stride1(ws, ra, rb, rc, rowBytes, outRow, outRowBytes, rows, xLo, xHi, weights, za, zb, zc,
+                        bias, b, lo, hi)
+                : DepthwiseRowTiles.stride2(ws, ra, rb, rc, rowBytes, outRow, outRowBytes, rows, xLo, xHi, weights, za, zb, zc,
+                        bias, b, lo, hi);
     }
 
     /**
