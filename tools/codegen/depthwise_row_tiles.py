@@ -2,8 +2,10 @@
 
     /usr/bin/python3 tools/codegen/depthwise_row_tiles.py
 
-Fully unrolled on purpose (see the class comment); one method per stride, no remainder loop, so
-that each method stays well inside C2's inlining budget (see Vec).
+The four-pixel step is unrolled (four accumulators, one load per input column); each method
+loops over the rows of a band and over the steps of a row. The last 0-3 columns of a row are
+BlockedDepthwise.row3x3's, not a remainder loop here: with eight pixels a step a method went past
+C2's inlining budget (see the class comment and Vec), so the methods stay small.
 """
 import os
 

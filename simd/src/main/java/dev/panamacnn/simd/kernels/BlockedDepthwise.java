@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * so each output pixel is one FMA per tap with that tap's 16 weights — no lane shifts, no
  * masks, and the same code for every plane size, stride and dilation.
  *
- * <p>3×3 kernels keep their nine weight vectors in registers for a whole output row (the inside
- * of a row at stride 1 or 2 goes four pixels a step, see {@link DepthwiseRowTiles}); a kernel
+ * <p>3×3 kernels keep their nine weight vectors in registers for a row, or for a band of rows
+ * whose kernel rows all lie in the plane (the inside of a row at stride 1 or 2 goes four pixels
+ * a step, see {@link DepthwiseRowTiles}); a kernel
  * row that falls in the padding gets zero weights (and reads a valid row), so only the few
  * columns whose taps leave the image take the checked per-tap path that every other kernel
  * size uses. Weights are packed as [block][kH][kW][16], bias as [block][16] (zeros past C).
@@ -62,13 +63,14 @@ public final class BlockedDepthwise {
                 && xHi - xLo >= DepthwiseRowTiles.PIXELS;
         if (xLo < xHi) {
             // Rows whose three kernel rows all lie in the plane share their weights: one band, one
-            // call each way (alone, a 14×14 plane of 576 channels: 34.3 → 29.6 µs against a call
-            // and nine weight loads per row).
-            int sh = s.strideH(), pt = s.padTop(), span2 = 2 * s.dilationH();
-            int inner = Math.clamp(Math.ceilDiv(pt, sh), oyFrom, oyTo);
-            int innerEnd = Math.clamp(h - span2 + pt > 0 ? Math.ceilDiv(h - span2 + pt, sh) : 0, inner, oyTo);
+            // fourPixelSteps call and one row3x3 call for all of them (alone, a 14×14 plane of 576
+            // channels: 34.3 → 29.6 µs against those calls and nine weight loads per row). The
+            // band stops at oyTo: the rows past it may be another thread's.
+            int sh = s.strideH(), pt = s.padTop(), spanH = 2 * s.dilationH();
+            int bandFrom = Math.clamp(Math.ceilDiv(pt, sh), oyFrom, oyTo);
+            int bandTo = Math.clamp(Math.ceilDiv(h - spanH + pt, sh), bandFrom, oyTo);
             for (int oy = oyFrom, n; oy < oyTo; oy += n) {
-                n = oy == inner && innerEnd > inner ? innerEnd - inner : 1;
+                n = oy == bandFrom && bandTo > bandFrom ? bandTo - bandFrom : 1;
                 long outRow = out + (long) oy * outW * V;
                 int from = steps ? fourPixelSteps(ws, in, outRow, outW, weights, wt, zeroTaps, bias, b, h, w, s, oy, n, xLo, xHi, lo, hi) : xLo;
                 if (from < xHi) row3x3(ws, in, outRow, outW, weights, wt, zeroTaps, bias, b, h, w, s, oy, n, from, xHi, lo, hi);
@@ -86,10 +88,9 @@ public final class BlockedDepthwise {
     /**
      * Columns [xLo, xHi) of {@code rows} 3×3 rows from {@code oy} (one row, or a band whose kernel
      * rows all lie in the plane, so that they share weights), one pixel at a time, weights in
-     * registers (the unchecked edge columns are {@link #edgeColumn3x3}'s). Without a call
-     * inside: its compiled loop is then
-     * the same whether or not {@link #fourPixelSteps} ran first (with the call inside, the 7×7
-     * planes that never take it ran 6 % slower).
+     * registers (the unchecked edge columns are {@link #edgeColumn3x3}'s). It does not call
+     * {@link #fourPixelSteps} itself, so that its compiled loop is the same whether the steps ran
+     * first or not (with that call inside, the 7×7 planes, which never took it, ran 6 % slower).
      */
     private static void row3x3(MemorySegment ws, long in, long outRow, int outW, MemorySegment weights, long wt, long zeroTaps,
                                MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy, int rows,
@@ -135,9 +136,9 @@ public final class BlockedDepthwise {
     private static int fourPixelSteps(MemorySegment ws, long in, long outRow, int outW, MemorySegment weights, long wt,
                                       long zeroTaps, MemorySegment bias, long b, int h, int w, Conv2dSpec s, int oy,
                                       int rows, int xLo, int xHi, float lo, float hi) {
-        long left = (long) s.padLeft() * V; // the tiles address column ox's window from ox · stride
-        long ra = inputRow(in, h, w, s, oy, 0) - left, rb = inputRow(in, h, w, s, oy, 1) - left;
-        long rc = inputRow(in, h, w, s, oy, 2) - left;
+        long padBytes = (long) s.padLeft() * V; // the tiles address column ox's window from ox · stride
+        long ra = inputRow(in, h, w, s, oy, 0) - padBytes, rb = inputRow(in, h, w, s, oy, 1) - padBytes;
+        long rc = inputRow(in, h, w, s, oy, 2) - padBytes;
         long za = taps(wt, zeroTaps, h, s, oy, 0), zb = taps(wt, zeroTaps, h, s, oy, 1), zc = taps(wt, zeroTaps, h, s, oy, 2);
         long rowBytes = (long) s.strideH() * w * V, outRowBytes = (long) outW * V;
         return s.strideW() == 1

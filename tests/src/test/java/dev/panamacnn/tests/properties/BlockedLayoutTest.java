@@ -157,19 +157,21 @@ class BlockedLayoutTest {
     }
 
     /**
-     * 1×1 conv → 3×3 depthwise (stride 1 or 2, dilation mostly 1, any padding up to 2, rows 1–40
-     * wide, so that the four-pixel row steps run with every remainder) → maybe ReLU6 → 1×1 conv.
+     * 1×1 conv → 3×3 depthwise (stride 1 or 2, each dilation 1 or now and then 2, padding 0–2 on
+     * each side, rows up to 44 pixels wide, so that the four-pixel row steps run with every
+     * remainder, and planes up to 14 high, so that bands of rows start and end anywhere) →
+     * maybe ReLU6 → 1×1 conv.
      */
     static Gen<Chain> depthwiseChains() {
         return in -> {
             int n = integers().between(1, 2).generate(in), c = integers().between(1, 5).generate(in);
             int mid = integers().between(1, 40).generate(in);
             int sh = integers().between(1, 2).generate(in), sw = integers().between(1, 2).generate(in);
-            int dw = integers().between(1, 4).generate(in) == 4 ? 2 : 1;
+            int dh = integers().between(1, 4).generate(in) == 4 ? 2 : 1, dw = integers().between(1, 4).generate(in) == 4 ? 2 : 1;
             int[] pad = new int[4];
             for (int i = 0; i < 4; i++) pad[i] = integers().between(0, 2).generate(in);
-            Conv2dSpec spec = Conv2dSpec.of(3).stride(sh, sw).padding(pad[0], pad[1], pad[2], pad[3]).dilation(1, dw).groups(mid);
-            int h = Math.max(1, 3 - pad[0] - pad[2]) + integers().between(0, 9).generate(in);
+            Conv2dSpec spec = Conv2dSpec.of(3).stride(sh, sw).padding(pad[0], pad[1], pad[2], pad[3]).dilation(dh, dw).groups(mid);
+            int h = Math.max(1, 2 * dh + 1 - pad[0] - pad[2]) + integers().between(0, 9).generate(in);
             int w = Math.max(1, 2 * dw + 1 - pad[1] - pad[3]) + integers().between(0, 39).generate(in);
             var b = Sequential.builder().add("expand", new Conv2d(c, mid, Conv2dSpec.of(1), true));
             if (booleans().all().generate(in)) b.add("r0", Act.relu6());
