@@ -182,15 +182,11 @@ public final class BlockedDepthwise {
                                       int oyFrom, int oyTo, int ox, int x0, int k0, float lo, float hi) {
         FloatVector bv = FloatVector.fromMemorySegment(S, bias, b, NATIVE);
         FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        int dh = s.dilationH();
         long x = (long) x0 * V, k = (long) k0 * V;
         for (int oy = oyFrom; oy < oyTo; oy++) {
-            int ya = oy * s.strideH() - s.padTop(), yb = ya + dh, yc = yb + dh;
-            int valid = Math.max(0, Math.min(h - 1, yb));
-            boolean va = ya >= 0 && ya < h, vb = yb >= 0 && yb < h, vc = yc >= 0 && yc < h;
-            long za = (va ? wt : zeroTaps) + k, zb = (vb ? wt + 3 * V : zeroTaps) + k, zc = (vc ? wt + 6 * V : zeroTaps) + k;
-            long ra = in + (long) (va ? ya : valid) * w * V + x, rb = in + (long) (vb ? yb : valid) * w * V + x;
-            long rc = in + (long) (vc ? yc : valid) * w * V + x;
+            long za = taps(wt, zeroTaps, h, s, oy, 0) + k, zb = taps(wt, zeroTaps, h, s, oy, 1) + k;
+            long zc = taps(wt, zeroTaps, h, s, oy, 2) + k;
+            long ra = inputRow(in, h, w, s, oy, 0) + x, rb = inputRow(in, h, w, s, oy, 1) + x, rc = inputRow(in, h, w, s, oy, 2) + x;
             FloatVector acc = FloatVector.fromMemorySegment(S, ws, ra, NATIVE)
                     .fma(FloatVector.fromMemorySegment(S, weights, za, NATIVE), bv);
             acc = FloatVector.fromMemorySegment(S, ws, ra + V, NATIVE).fma(FloatVector.fromMemorySegment(S, weights, za + V, NATIVE), acc);
